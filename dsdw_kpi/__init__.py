@@ -1,0 +1,3 @@
+from dsdw_kpi.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,30 @@
+"""Tables of the DSDW KPI domain, split by sub-domain (DOMAIN.md §10)."""
+
+from indicators.models.calendar import FiscalYear, Round
+from indicators.models.catalog import Baseline, IndicatorDefinition, StrategicLink
+from indicators.models.framework import Assignment, Criteria, CriteriaLevel, Framework, ProvinceTarget
+from indicators.models.org import OrgUnit, Person, Province, UnitType
+from indicators.models.policy import ScoringPolicy
+from indicators.models.results import ExternalScore, MilestoneCompletion, Result, SubUnitResult
+
+__all__ = [
+    "Assignment",
+    "Baseline",
+    "Criteria",
+    "CriteriaLevel",
+    "ExternalScore",
+    "FiscalYear",
+    "Framework",
+    "IndicatorDefinition",
+    "MilestoneCompletion",
+    "OrgUnit",
+    "Person",
+    "Province",
+    "ProvinceTarget",
+    "Result",
+    "Round",
+    "ScoringPolicy",
+    "StrategicLink",
+    "SubUnitResult",
+    "UnitType",
+]

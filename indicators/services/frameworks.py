@@ -1,0 +1,260 @@
+"""Framework checks and copying a fiscal year's framework forward."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, update_change_reason
+
+from indicators import scoring
+from indicators.criteria_spec import build_spec
+from indicators.models import (
+    Assignment,
+    Baseline,
+    Criteria,
+    CriteriaLevel,
+    FiscalYear,
+    Framework,
+    IndicatorDefinition,
+    Round,
+    ScoringPolicy,
+    StrategicLink,
+)
+from indicators.models.calendar import round_bounds
+from indicators.models.framework import Component
+from indicators.permissions import is_admin
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class WeightSummary:
+    total: Decimal
+    performance: Decimal
+    potential: Decimal
+    missing: int
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def weight_summary(rows: list[dict[str, Any]]) -> WeightSummary:
+    """Sum the top-level weights of assignment rows ({"weight", "component", "parent"})."""
+    total = performance = potential = ZERO
+    missing = 0
+    for row in rows:
+        if row.get("parent"):
+            continue
+        weight = row.get("weight")
+        if weight is None:
+            missing += 1
+            continue
+        total += weight
+        if row.get("component") == Component.PERFORMANCE:
+            performance += weight
+        elif row.get("component") == Component.POTENTIAL:
+            potential += weight
+    return WeightSummary(total, performance, potential, missing)
+
+
+def weight_problems(framework: Framework, rows: list[dict[str, Any]]) -> list[str]:
+    """Thai messages for every weight rule the rows break (DOMAIN.md §3.5, §3.7, §9.4)."""
+    problems: list[str] = []
+    summary = weight_summary(rows)
+    if summary.missing:
+        problems.append(f"ยังไม่ได้กำหนดน้ำหนักของตัวชี้วัด {summary.missing} ตัว")
+    if summary.total != 100:
+        problems.append(f"น้ำหนักรวมของตัวชี้วัดต้องเท่ากับ 100 (ขณะนี้ {_fmt(summary.total)})")
+    if framework.enforce_component_split:
+        if summary.performance != framework.performance_weight:
+            problems.append(
+                f"น้ำหนัก Performance Base ต้องรวมได้ {_fmt(framework.performance_weight)} (ขณะนี้ {_fmt(summary.performance)})"
+            )
+        if summary.potential != framework.potential_weight:
+            problems.append(
+                f"น้ำหนัก Potential Base ต้องรวมได้ {_fmt(framework.potential_weight)} (ขณะนี้ {_fmt(summary.potential)})"
+            )
+    children: dict[Any, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        if row.get("parent") and row.get("weight") is not None:
+            children[row["parent"]] += row["weight"]
+    by_key = {row.get("key"): row for row in rows}
+    for parent_key, child_total in children.items():
+        parent = by_key.get(parent_key)
+        if parent is None:
+            continue
+        if parent.get("weight") != child_total:
+            label = parent.get("number") or parent.get("label") or ""
+            problems.append(
+                f"น้ำหนักของตัวชี้วัดย่อยของตัวชี้วัดที่ {label} รวมได้ {_fmt(child_total)} "
+                f"แต่ตัวชี้วัดหลักมีน้ำหนัก {_fmt(parent.get('weight') or ZERO)}"
+            )
+    return problems
+
+
+def assignment_rows(framework: Framework) -> list[dict[str, Any]]:
+    return [
+        {"key": a.pk, "parent": a.parent_id, "weight": a.weight, "component": a.component, "number": a.number}
+        for a in framework.assignments.all()
+    ]
+
+
+def framework_problems(framework: Framework) -> list[str]:
+    """Everything that keeps a saved framework from being approved (weights and criteria of both rounds)."""
+    problems = weight_problems(framework, assignment_rows(framework))
+    assignments = (
+        framework.assignments.select_related("definition")
+        .prefetch_related("definition__criteria__levels", "children")
+        .order_by("order")
+    )
+    for assignment in assignments:
+        if assignment.definition.kind == IndicatorDefinition.Kind.PLACEHOLDER or assignment.children.all():
+            continue
+        for round_number in (1, 2):
+            criteria = assignment.criteria_for(round_number)
+            label = assignment.number or assignment.definition.code
+            if criteria is None:
+                problems.append(f"ตัวชี้วัดที่ {label} ยังไม่มีเกณฑ์การประเมินรอบที่ {round_number}")
+                continue
+            try:
+                criteria.to_spec()
+            except scoring.CriteriaError as exc:
+                problems.append(f"ตัวชี้วัดที่ {label} รอบที่ {round_number}: {exc}")
+    return problems
+
+
+def criteria_validate(criteria: Criteria) -> dict[str, Any]:
+    """Check saved criteria against the engine; raises ValidationError with the engine's Thai message."""
+    try:
+        return build_spec(criteria, [level.as_row() for level in criteria.levels.all()])
+    except scoring.CriteriaError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _copy(instance: Any, **changes: Any) -> Any:
+    """Save a copy of a model instance with some fields changed (M2M copied by the caller)."""
+    instance.pk = None
+    instance.id = None
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance._state.adding = True
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def framework_copy_forward(*, actor: Any, source_year: int, target_year: int) -> FiscalYear:
+    """Copy a year's definitions, criteria, frameworks, assignments and policy to a new fiscal year.
+
+    Definitions are versioned per year (DOMAIN.md §2.1): the copies point back with `previous_version`,
+    the source year is left untouched, and results, targets and external scores are not copied.
+    """
+    if not is_admin(actor):
+        raise PermissionDenied("เฉพาะผู้ดูแลระบบเท่านั้นที่คัดลอกกรอบตัวชี้วัดได้")
+    if target_year <= source_year:
+        raise ValidationError(f"ปีปลายทาง ({target_year}) ต้องอยู่หลังปีต้นทาง ({source_year})")
+    try:
+        source = FiscalYear.objects.get(be_year=source_year)
+    except FiscalYear.DoesNotExist as exc:
+        raise ValidationError(f"ไม่พบปีงบประมาณ พ.ศ. {source_year}") from exc
+    target, created = FiscalYear.objects.get_or_create(be_year=target_year)
+    if not created and (target.indicator_definitions.exists() or target.frameworks.exists()):
+        raise ValidationError(
+            f"ปีงบประมาณ พ.ศ. {target_year} มีตัวชี้วัดหรือกรอบตัวชี้วัดอยู่แล้ว จึงคัดลอกทับไม่ได้"
+        )
+    for number in (1, 2):
+        start, end = round_bounds(target_year, number)
+        old = source.rounds.filter(number=number).first()
+        Round.objects.get_or_create(
+            fiscal_year=target,
+            number=number,
+            defaults={"start_date": start, "end_date": end, "printed_period_th": old.printed_period_th if old else ""},
+        )
+    policy = ScoringPolicy.objects.filter(fiscal_year=source).first()
+    if policy is not None and not ScoringPolicy.objects.filter(fiscal_year=target).exists():
+        _copy(policy, fiscal_year=target)
+
+    definition_map: dict[int, IndicatorDefinition] = {}
+    definitions = source.indicator_definitions.prefetch_related(
+        "data_collectors", "baselines", "strategic_links", "criteria__levels"
+    ).order_by("parent_id", "pk")
+    for definition in definitions:
+        old_pk = definition.pk
+        collectors = list(definition.data_collectors.all())
+        baselines = list(definition.baselines.all())
+        links = list(definition.strategic_links.all())
+        default_criteria = [c for c in definition.criteria.all() if c.assignment_id is None]
+        new = _copy(
+            definition,
+            fiscal_year=target,
+            previous_version_id=old_pk,
+            parent=definition_map.get(definition.parent_id) if definition.parent_id else None,
+        )
+        new.data_collectors.set(collectors)
+        for baseline in baselines:
+            _copy(baseline, definition=new)
+        for link in links:
+            _copy(link, definition=new)
+        for criteria in default_criteria:
+            _copy_criteria(criteria, definition=new, assignment=None)
+        definition_map[old_pk] = new
+
+    for framework in source.frameworks.prefetch_related("org_units", "unit_types").all():
+        org_units = list(framework.org_units.all())
+        unit_types = list(framework.unit_types.all())
+        old_framework_pk = framework.pk
+        assignments = list(
+            Assignment.objects.filter(framework_id=old_framework_pk)
+            .prefetch_related("responsible_units", "applies_to_unit_types", "collectors", "own_criteria__levels")
+            .order_by("parent_id", "pk")
+        )
+        new_framework = _copy(
+            framework, fiscal_year=target, status=Framework.Status.DRAFT, copied_from_id=old_framework_pk
+        )
+        new_framework.org_units.set(org_units)
+        new_framework.unit_types.set(unit_types)
+        assignment_map: dict[int, Assignment] = {}
+        for assignment in assignments:
+            old_pk = assignment.pk
+            m2m = (
+                list(assignment.responsible_units.all()),
+                list(assignment.applies_to_unit_types.all()),
+                list(assignment.collectors.all()),
+            )
+            own = list(assignment.own_criteria.all())
+            new_assignment = _copy(
+                assignment,
+                framework=new_framework,
+                definition=definition_map[assignment.definition_id],
+                parent=assignment_map.get(assignment.parent_id) if assignment.parent_id else None,
+            )
+            new_assignment.responsible_units.set(m2m[0])
+            new_assignment.applies_to_unit_types.set(m2m[1])
+            new_assignment.collectors.set(m2m[2])
+            for criteria in own:
+                _copy_criteria(criteria, definition=new_assignment.definition, assignment=new_assignment)
+            assignment_map[old_pk] = new_assignment
+    update_change_reason(target, f"คัดลอกกรอบตัวชี้วัดจากปีงบประมาณ พ.ศ. {source_year}")
+    return target
+
+
+def _copy_criteria(criteria: Criteria, *, definition: IndicatorDefinition, assignment: Assignment | None) -> Criteria:
+    levels = list(criteria.levels.all())
+    new = _copy(criteria, definition=definition, assignment=assignment)
+    bulk_create_with_history([_unsaved_copy(level, criteria=new) for level in levels], CriteriaLevel)
+    return new
+
+
+def _unsaved_copy(instance: CriteriaLevel, **changes: Any) -> CriteriaLevel:
+    instance.pk = None
+    instance.id = None
+    instance._state.adding = True
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    return instance
