@@ -12,6 +12,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -39,7 +40,7 @@ from indicators.models import (
     StrategicLink,
     UnitType,
 )
-from indicators.services.frameworks import framework_copy_forward, framework_problems, weight_problems, weight_summary
+from indicators.services.frameworks import framework_problems, weight_problems, weight_summary
 
 admin.site.site_header = _("DSDW KPI — ระบบตัวชี้วัดกรมพัฒนาสังคมและสวัสดิการ")
 admin.site.site_title = _("DSDW KPI")
@@ -124,17 +125,24 @@ class FiscalYearAdmin(HistoryAdmin):
 
     @admin.action(description=_("คัดลอกกรอบตัวชี้วัดไปปีงบประมาณถัดไป"))
     def copy_forward(self, request: HttpRequest, queryset: QuerySet[FiscalYear]) -> None:
+        """Queue the copy on a Celery worker; the definitions of the source year are never edited."""
+        from indicators.tasks import copy_framework_forward
+
         for year in queryset.order_by("be_year"):
-            try:
-                target = framework_copy_forward(actor=request.user, source_year=year.be_year, target_year=year.be_year + 1)
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
-            else:
+            target = year.be_year + 1
+            if FiscalYear.objects.filter(be_year=target, indicator_definitions__isnull=False).exists():
                 self.message_user(
-                    request,
-                    f"คัดลอกตัวชี้วัดและกรอบตัวชี้วัดจากปี {year.be_year} ไปปี {target.be_year} แล้ว (สถานะร่าง)",
-                    level=messages.SUCCESS,
+                    request, f"ปีงบประมาณ พ.ศ. {target} มีตัวชี้วัดอยู่แล้ว จึงคัดลอกทับไม่ได้", level=messages.ERROR
                 )
+                continue
+            params = {"user_id": request.user.pk, "source_year": year.be_year, "target_year": target}
+            transaction.on_commit(lambda params=params: copy_framework_forward.delay(**params))
+            self.message_user(
+                request,
+                f"เริ่มคัดลอกตัวชี้วัดและกรอบตัวชี้วัดจากปี {year.be_year} ไปปี {target} แล้ว "
+                "(สถานะร่าง) — รีเฟรชหน้านี้เพื่อดูผล",
+                level=messages.SUCCESS,
+            )
 
 
 @admin.register(ScoringPolicy)

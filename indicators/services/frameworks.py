@@ -120,7 +120,10 @@ def framework_problems(framework: Framework) -> list[str]:
             criteria = assignment.criteria_for(round_number)
             label = assignment.number or assignment.definition.code
             if criteria is None:
-                problems.append(f"ตัวชี้วัดที่ {label} ยังไม่มีเกณฑ์การประเมินรอบที่ {round_number}")
+                if framework.scale == "three_level":
+                    problems.append(f"ตัวชี้วัดที่ {label} ยังไม่มีค่าเป้าหมาย 50/75/100 ของรอบที่ {round_number}")
+                else:
+                    problems.append(f"ตัวชี้วัดที่ {label} ยังไม่มีเกณฑ์การประเมินรอบที่ {round_number}")
                 continue
             try:
                 criteria.to_spec()
@@ -137,13 +140,16 @@ def criteria_validate(criteria: Criteria) -> dict[str, Any]:
         raise ValidationError(str(exc)) from exc
 
 
-def _copy(instance: Any, **changes: Any) -> Any:
-    """Save a copy of a model instance with some fields changed (M2M copied by the caller)."""
+def _copy(instance: Any, actor: Any, **changes: Any) -> Any:
+    """Save a copy of a model instance with some fields changed (M2M copied by the caller); history names the actor."""
+    instance._history_user = actor
     instance.pk = None
     instance.id = None
     for name, value in changes.items():
         setattr(instance, name, value)
     instance._state.adding = True
+    # The prefetched relations belong to the source row; `.set()` on the copy must not see them.
+    instance.__dict__.pop("_prefetched_objects_cache", None)
     instance.save()
     return instance
 
@@ -178,7 +184,7 @@ def framework_copy_forward(*, actor: Any, source_year: int, target_year: int) ->
         )
     policy = ScoringPolicy.objects.filter(fiscal_year=source).first()
     if policy is not None and not ScoringPolicy.objects.filter(fiscal_year=target).exists():
-        _copy(policy, fiscal_year=target)
+        _copy(policy, actor, fiscal_year=target)
 
     definition_map: dict[int, IndicatorDefinition] = {}
     definitions = source.indicator_definitions.prefetch_related(
@@ -192,17 +198,18 @@ def framework_copy_forward(*, actor: Any, source_year: int, target_year: int) ->
         default_criteria = [c for c in definition.criteria.all() if c.assignment_id is None]
         new = _copy(
             definition,
+            actor,
             fiscal_year=target,
             previous_version_id=old_pk,
             parent=definition_map.get(definition.parent_id) if definition.parent_id else None,
         )
         new.data_collectors.set(collectors)
         for baseline in baselines:
-            _copy(baseline, definition=new)
+            _copy(baseline, actor, definition=new)
         for link in links:
-            _copy(link, definition=new)
+            _copy(link, actor, definition=new)
         for criteria in default_criteria:
-            _copy_criteria(criteria, definition=new, assignment=None)
+            _copy_criteria(criteria, actor, definition=new, assignment=None)
         definition_map[old_pk] = new
 
     for framework in source.frameworks.prefetch_related("org_units", "unit_types").all():
@@ -215,7 +222,7 @@ def framework_copy_forward(*, actor: Any, source_year: int, target_year: int) ->
             .order_by("parent_id", "pk")
         )
         new_framework = _copy(
-            framework, fiscal_year=target, status=Framework.Status.DRAFT, copied_from_id=old_framework_pk
+            framework, actor, fiscal_year=target, status=Framework.Status.DRAFT, copied_from_id=old_framework_pk
         )
         new_framework.org_units.set(org_units)
         new_framework.unit_types.set(unit_types)
@@ -230,6 +237,7 @@ def framework_copy_forward(*, actor: Any, source_year: int, target_year: int) ->
             own = list(assignment.own_criteria.all())
             new_assignment = _copy(
                 assignment,
+                actor,
                 framework=new_framework,
                 definition=definition_map[assignment.definition_id],
                 parent=assignment_map.get(assignment.parent_id) if assignment.parent_id else None,
@@ -238,16 +246,19 @@ def framework_copy_forward(*, actor: Any, source_year: int, target_year: int) ->
             new_assignment.applies_to_unit_types.set(m2m[1])
             new_assignment.collectors.set(m2m[2])
             for criteria in own:
-                _copy_criteria(criteria, definition=new_assignment.definition, assignment=new_assignment)
+                _copy_criteria(criteria, actor, definition=new_assignment.definition, assignment=new_assignment)
             assignment_map[old_pk] = new_assignment
     update_change_reason(target, f"คัดลอกกรอบตัวชี้วัดจากปีงบประมาณ พ.ศ. {source_year}")
     return target
 
 
-def _copy_criteria(criteria: Criteria, *, definition: IndicatorDefinition, assignment: Assignment | None) -> Criteria:
+def _copy_criteria(
+    criteria: Criteria, actor: Any, *, definition: IndicatorDefinition, assignment: Assignment | None
+) -> Criteria:
     levels = list(criteria.levels.all())
-    new = _copy(criteria, definition=definition, assignment=assignment)
-    bulk_create_with_history([_unsaved_copy(level, criteria=new) for level in levels], CriteriaLevel)
+    new = _copy(criteria, actor, definition=definition, assignment=assignment)
+    copies = [_unsaved_copy(level, criteria=new) for level in levels]
+    bulk_create_with_history(copies, CriteriaLevel, default_user=actor)
     return new
 
 
