@@ -345,7 +345,7 @@ class FrameworkAdmin(HistoryAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        framework = form.instance
+        framework = Framework.objects.get(pk=form.instance.pk)  # fresh: the form's instance holds prefetched rows
         problems = framework_problems(framework)
         if problems and framework.status == Framework.Status.DRAFT:
             self.message_user(request, "กรอบตัวชี้วัดยังไม่ครบถ้วน: " + "; ".join(problems), level=messages.WARNING)
@@ -394,6 +394,41 @@ class CriteriaAdmin(HistoryAdmin):
     @admin.display(description=_("เกณฑ์ตามที่พิมพ์"))
     def as_printed(self, obj: Criteria) -> str:
         return render_criteria_table(obj)
+
+
+class CriteriaLevelForm(forms.ModelForm):
+    """A single level edited on its own page is checked together with its sibling levels."""
+
+    class Meta:
+        model = CriteriaLevel
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        criteria = data.get("criteria")
+        if criteria is not None and not self.errors:
+            siblings = [level.as_row() for level in criteria.levels.exclude(pk=self.instance.pk)]
+            try:
+                build_spec(criteria, [*siblings, {**data, "part": data.get("part") or 1}])
+            except scoring.CriteriaError as exc:
+                raise ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(CriteriaLevel)
+class CriteriaLevelAdmin(HistoryAdmin):
+    """Reached from its criteria; registered so each level's own history (who changed which value) can be opened."""
+
+    form = CriteriaLevelForm
+
+    list_display = ["criteria", "part", "level", "threshold", "band_min", "band_max", "defined"]
+    list_filter = ["criteria__definition__fiscal_year", "criteria__method"]
+    search_fields = ["criteria__definition__name_th", "criteria__definition__code"]
+    list_select_related = ["criteria__definition"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return False
+
 
 
 @admin.register(ProvinceTarget)
