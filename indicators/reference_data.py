@@ -111,13 +111,26 @@ class LoadSummary:
         self.counts[key] = self.counts.get(key, 0) + n
 
 
-def reference_dir(shared_dir: Path) -> Path:
-    path = shared_dir / "domain" / "reference-data"
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"ไม่พบโฟลเดอร์ข้อมูลอ้างอิง {path} (ตั้งค่า DSDW_SHARED_DIR ให้ชี้ไปที่โฟลเดอร์ shared)"
-        )
-    return path
+REFERENCE_FILES = (
+    "fy2566_department_indicators.json",
+    "fy2566_division_frameworks.json",
+    "fy2566_standard_criteria.json",
+    "fy2566_vulnerable_household_targets.json",
+)
+# A copy of the four files ships in fixtures/ so a clone without ../shared still starts; a test keeps them equal.
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference-data"
+
+
+def reference_dir(shared_dir: Path | None) -> Path:
+    """shared/domain/reference-data when it exists (the source of truth), else the copy in fixtures/."""
+    candidates = [shared_dir / "domain" / "reference-data"] if shared_dir else []
+    candidates.append(BUNDLED_DIR)
+    for path in candidates:
+        if all((path / name).is_file() for name in REFERENCE_FILES):
+            return path
+    raise FileNotFoundError(
+        f"ไม่พบไฟล์ข้อมูลอ้างอิงใน {', '.join(map(str, candidates))} (ตั้งค่า DSDW_SHARED_DIR ให้ชี้ไปที่โฟลเดอร์ shared)"
+    )
 
 
 def _read(directory: Path, name: str) -> Any:
@@ -151,7 +164,7 @@ def _text(value: Any) -> str:
 class ReferenceLoader:
     """Loads FY2566: provinces, org units, unit types, definitions with criteria, frameworks, provincial targets."""
 
-    def __init__(self, shared_dir: Path) -> None:
+    def __init__(self, shared_dir: Path | None) -> None:
         self.dir = reference_dir(shared_dir)
         self.summary = LoadSummary()
         self.units_by_abbrev: dict[str, OrgUnit] = {}

@@ -175,3 +175,20 @@ def test_loading_twice_changes_nothing(fy2566):
     after = {name: model.objects.count() for name, model in
              ((m.__name__, m) for m in (Framework, Assignment, Criteria, IndicatorDefinition, ProvinceTarget, OrgUnit, Province))}
     assert after == before
+
+
+def test_bundled_fixture_copies_equal_the_shared_reference_data(settings):
+    """fixtures/reference-data is a copy for clones without ../shared; it must not drift from the source."""
+    from indicators.reference_data import BUNDLED_DIR, REFERENCE_FILES
+
+    shared = settings.DSDW_SHARED_DIR / "domain" / "reference-data"
+    if not shared.is_dir():
+        pytest.fail(f"{shared} is missing: set DSDW_SHARED_DIR to the shared/ folder")
+    for name in REFERENCE_FILES:
+        assert (BUNDLED_DIR / name).read_bytes() == (shared / name).read_bytes(), name
+
+
+def test_loader_falls_back_to_the_bundled_copy(tmp_path):
+    from indicators.reference_data import BUNDLED_DIR, reference_dir
+
+    assert reference_dir(tmp_path / "no-shared-here") == BUNDLED_DIR

@@ -53,3 +53,12 @@ def test_framework_page_costs_a_fixed_number_of_queries(client, staff_user, fy25
 def test_unknown_framework_is_a_404(client, staff_user, fy2566):
     client.force_login(staff_user)
     assert client.get(reverse("framework-detail", args=[999999])).status_code == 404
+
+
+def test_thai_is_the_default_even_for_english_browsers_and_english_is_one_click_away(client):
+    """LANGUAGE_CODE th wins over Accept-Language; the language switch sets a cookie for English."""
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page["Content-Language"] == "th"
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    assert client.get(reverse("login"))["Content-Language"] == "en"
