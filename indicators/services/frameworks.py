@@ -15,7 +15,6 @@ from indicators import scoring
 from indicators.criteria_spec import build_spec
 from indicators.models import (
     Assignment,
-    Baseline,
     Criteria,
     CriteriaLevel,
     FiscalYear,
@@ -23,7 +22,6 @@ from indicators.models import (
     IndicatorDefinition,
     Round,
     ScoringPolicy,
-    StrategicLink,
 )
 from indicators.models.calendar import round_bounds
 from indicators.models.framework import Component
