@@ -287,9 +287,8 @@ class AssignmentInline(nested_admin.NestedTabularInline):
     formset = AssignmentFormSet
     fk_name = "framework"
     extra = 0
-    fields = ["order", "number", "definition", "parent", "component", "weight", "source_category", "responsible_text_th"]
+    fields = ["order", "number", "definition", "component", "weight", "parent", "source_category", "responsible_text_th"]
     autocomplete_fields = ["definition"]
-    classes = ["assignment-weights"]
 
     def get_formset(self, request: HttpRequest, obj: Framework | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
