@@ -510,7 +510,7 @@ class ReferenceLoader:
 
     def _department_framework(self, department: dict[str, Any]) -> None:
         framework = self._framework(
-            key={"level": Framework.Level.DEPARTMENT, "number": None},
+            key={"level": Framework.Level.DEPARTMENT, "number": None, "is_demo": False},
             defaults={"name_th": "ตัวชี้วัดการประเมินส่วนราชการระดับกรม (6.2)", "scale": "three_level",
                       "notes_th": department.get("note", "")},
         )
@@ -531,7 +531,7 @@ class ReferenceLoader:
         for data in frameworks["division_frameworks"]:
             number = data["framework_no"]
             framework = self._framework(
-                key={"level": Framework.Level.DIVISION, "number": number},
+                key={"level": Framework.Level.DIVISION, "number": number, "is_demo": False},
                 defaults={"name_th": data["heading_line"].split(") ", 1)[-1], "scale": "five_level",
                           "notes_th": "\n".join(frameworks["division_framework_notes"])},
             )
@@ -543,7 +543,7 @@ class ReferenceLoader:
     def _unit_framework(self, frameworks: dict[str, Any], standard: dict[str, Any]) -> None:
         data = frameworks["unit_framework_6_4"]
         framework = self._framework(
-            key={"level": Framework.Level.FIELD_UNIT, "number": None},
+            key={"level": Framework.Level.FIELD_UNIT, "number": None, "is_demo": False},
             defaults={"name_th": "กรอบตัวชี้วัดระดับหน่วยงาน (6.4)", "scale": "five_level",
                       "notes_th": data["note"] + "\n" + "\n".join(data["notes"])},
         )

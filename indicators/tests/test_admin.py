@@ -123,7 +123,7 @@ def test_a_draft_framework_saves_with_a_thai_warning(admin_client, fy2566):
 
 def test_copy_forward_action_copies_the_year(admin_client, fy2566, monkeypatch, django_capture_on_commit_callbacks):
     """The action queues a Celery task after commit; here the task runs in-process (the worker test is separate)."""
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:indicators_fiscalyear_changelist"),

@@ -31,8 +31,10 @@ def test_demo_data_creates_every_role_and_prints_the_passwords(fy2566):
     assert "คะแนนรวม" in text
 
 
-def test_demo_data_twice_changes_nothing(fy2566):
+def test_demo_data_and_reference_data_can_both_be_loaded_again(fy2566):
+    """scripts/run.sh loads both on every start: the second run changes nothing."""
     call_command("load_demo_data", stdout=StringIO())
     counts = (Result.objects.count(), Framework.objects.count(), Person.objects.count())
+    call_command("load_reference_data", stdout=StringIO())
     call_command("load_demo_data", stdout=StringIO())
     assert (Result.objects.count(), Framework.objects.count(), Person.objects.count()) == counts

@@ -1,0 +1,213 @@
+"""Project-wide pytest fixtures for the real services: a Celery worker process and Debian's Chromium.
+
+`bash scripts/test.sh` starts PostgreSQL and Redis and exports DATABASE_URL, REDIS_URL and CHROMIUM_PATH.
+Plain `pytest` (SQLite, no Redis) still runs everything else: tests marked ``needs_services`` are skipped
+with a hint, and the browser tests are skipped when there is no Chromium and CHROMIUM_PATH is unset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+# Before Django's settings load (pytest-django loads them right after this file is imported, see pytest.ini):
+# the settings require SECRET_KEY whenever DEBUG is off, and tests run with DEBUG off.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsdw_kpi.settings")
+os.environ.setdefault("SECRET_KEY", "test-only-insecure-secret-key")
+
+import django  # noqa: E402
+import django.conf  # noqa: E402
+
+# Set Django up now, as pytest-django does when the settings module comes from pytest.ini: the conftest.py files
+# of the apps import models at module level.
+django.setup()
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+REPO_DIR = Path(__file__).resolve().parent
+SERVICES_HINT = "run `bash scripts/test.sh`, which starts PostgreSQL, Redis and a Celery worker"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WORKER_START_TIMEOUT = 60.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses the Celery worker needs the services; without REDIS_URL those tests are skipped."""
+    for item in items:
+        if "celery_worker_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_services)
+    if os.environ.get("REDIS_URL"):
+        return
+    skip = pytest.mark.skip(reason=f"needs_services: REDIS_URL is not set — {SERVICES_HINT}")
+    for item in items:
+        if item.get_closest_marker("needs_services"):
+            item.add_marker(skip)
+
+
+def _database_url_for(name: str) -> str:
+    """DATABASE_URL with the database name replaced (the worker must use pytest-django's test database)."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no worker log)"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker (solo pool) on REDIS_URL, using pytest-django's test database.
+
+    Started after the test database exists; tests that use it must also use ``transactional_db`` so the worker
+    sees committed rows. Enqueue with ``task.delay(...)`` and wait with ``.get(timeout=...)``.
+    """
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip(f"REDIS_URL is not set — {SERVICES_HINT}")
+    from django.db import connection
+
+    from dsdw_kpi.celery import app
+
+    if connection.vendor == "sqlite" or not os.environ.get("DATABASE_URL"):
+        pytest.fail(
+            "REDIS_URL is set but the tests use SQLite, which a worker process cannot share: "
+            f"set DATABASE_URL to PostgreSQL or {SERVICES_HINT}"
+        )
+    test_db_name = str(connection.settings_dict["NAME"])
+    nodename = f"pytest-{os.getpid()}@localhost"
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=_database_url_for(test_db_name),
+        DB_CONN_MAX_AGE="0",  # no idle connection may keep the test database from being flushed or dropped
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "dsdw_kpi", "worker",
+        "--pool=solo", "--concurrency=1", "-l", "warning", "-n", nodename,
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    pid_file = (
+        Path(os.environ["DSDW_TEST_RUN_DIR"]) / "celery-worker.pid" if os.environ.get("DSDW_TEST_RUN_DIR") else None
+    )
+    if pid_file:
+        pid_file.write_text(str(process.pid))  # scripts/test.sh kills it if pytest itself is killed
+    try:
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {process.returncode}:\n{_tail(log_path)}")
+            if any(nodename in reply for reply in app.control.ping(destination=[nodename], timeout=0.5) or []):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"the Celery worker did not answer ping within {WORKER_START_TIMEOUT:.0f}s:\n{_tail(log_path)}"
+                )
+        yield process
+    finally:
+        process.terminate()  # warm shutdown: finishes the current task
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if pid_file:
+            pid_file.unlink(missing_ok=True)
+
+
+def _chromium_path() -> tuple[str | None, bool]:
+    """(executable or None, whether CHROMIUM_PATH was set explicitly)."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    candidate = configured or "/usr/bin/chromium"
+    found = shutil.which(candidate)
+    return found, bool(configured)
+
+
+@contextlib.contextmanager
+def _subprocesses_in_own_session() -> Iterator[None]:
+    """Start Playwright's driver in its own session, away from the terminal's Ctrl-C.
+
+    Otherwise Ctrl-C reaches the driver too; it exits at once and the next Playwright call spins forever instead
+    of pytest stopping and tearing down (stopping the worker, dropping the test database). The driver still exits
+    when pytest does: it stops when its stdin pipe closes. Only the driver is spawned while this is active.
+    """
+    original = asyncio.create_subprocess_exec
+
+    async def create_subprocess_exec(*args: Any, **kwargs: Any) -> asyncio.subprocess.Process:
+        kwargs.setdefault("start_new_session", True)
+        return await original(*args, **kwargs)
+
+    asyncio.create_subprocess_exec = create_subprocess_exec  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        asyncio.create_subprocess_exec = original
+
+
+@pytest.fixture(scope="session")
+def live_chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (its bundled browsers are never downloaded).
+
+    Use with pytest-django's ``live_server``. While the browser is open Playwright's event loop runs in the main
+    thread, so DJANGO_ALLOW_ASYNC_UNSAFE is set for that time: the tests' ORM calls are synchronous code that
+    merely shares the thread with that loop.
+    """
+    executable, configured = _chromium_path()
+    if executable is None:
+        message = f"Chromium not found at {os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')}"
+        if configured:
+            pytest.fail(f"{message} (CHROMIUM_PATH is set)")
+        pytest.skip(f"{message}; install Debian's chromium package or {SERVICES_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    with _subprocesses_in_own_session():
+        playwright = sync_playwright().start()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings: Any = django.conf.settings
+    database = settings.DATABASES["default"]
+    return [
+        f"dsdw: database={database['ENGINE'].rsplit('.', 1)[-1]} "
+        f"celery={'redis' if os.environ.get('REDIS_URL') else 'eager (REDIS_URL unset)'} "
+        f"chromium={_chromium_path()[0] or 'not found'} DEBUG={settings.DEBUG}"
+    ]
