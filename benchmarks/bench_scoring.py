@@ -24,61 +24,34 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indicators import scoring  # noqa: E402  (path set up above; scoring is standard-library only)
+from indicators.tests.specs import (  # noqa: E402
+    APHM_R2,
+    BCG,
+    BUDGET_R2,
+    CAPABILITY_FY2564,
+    DISSATISFACTION,
+    FY2564_INDICATOR_1,
+    HOUSEHOLD_R1,
+    HOUSEHOLD_R2,
+    PMQA_R1,
+    SATISFACTION_COMPOSITE,
+)
 
 SEED = 2566
 
-BCG = {"method": "five_level", "direction": "higher", "thresholds": ["43.19", "48.19", "53.19", "58.19", "63.19"]}
-APHM = {"method": "five_level", "thresholds": [None, None, "73.04", None, "100"]}
-HOUSEHOLD_R1 = {"method": "five_level", "thresholds": [None, 20, 30, 40, 50], "level1_milestone": "ทบทวนกลุ่มเป้าหมาย"}
-HOUSEHOLD_R2 = {"method": "five_level", "thresholds": [60, 70, 80, 90, 100]}
-CAPABILITY = {"method": "three_level", "direction": "higher", "targets": ["13.16", "17.55", "21.94"]}
-BUDGET = {
-    "method": "bands",
-    "bands": [
-        {"level": 1, "min": "0", "max": "93.49"},
-        {"level": 2, "min": "93.50", "max": "95.49"},
-        {"level": 3, "min": "95.50", "max": "97.49"},
-        {"level": 4, "min": "97.50", "max": "99.49"},
-        {"level": 5, "min": "99.50", "max": "100"},
-    ],
-}
-SATISFACTION = {
-    "method": "bands",
-    "bands": [
-        {"level": 1, "min": None, "max": "70.00", "max_inclusive": False},
-        {"level": 2, "min": "70.00", "max": "74.99"},
-        {"level": 3, "min": "75.00", "max": "79.99"},
-        {"level": 4, "min": "80.00", "max": "84.99"},
-        {"level": 5, "min": "85.00", "max": None},
-    ],
-}
-DISSATISFACTION = {
-    "method": "bands",
-    "bands": [
-        {"level": 1, "min": "30.00", "min_inclusive": False, "max": None},
-        {"level": 2, "min": "25.00", "max": "30.00"},
-        {"level": 3, "min": "20.00", "max": "24.99"},
-        {"level": 4, "min": "15.00", "max": "19.99"},
-        {"level": 5, "min": None, "max": "15.00", "max_inclusive": False},
-    ],
-}
-COMPOSITE = {"method": "composite", "parts": [SATISFACTION, DISSATISFACTION]}
-PMQA_R1 = {"method": "milestones", "scale": "five_level", "steps": [["คณะทำงาน"], None, ["รายงานหมวด 1-7"], None, ["ส่งผลงาน"]]}
-FY2564_1 = {"method": "milestones", "scale": "three_level", "steps": [["a", "b"], ["c"], ["d", "e"]]}
-
 # (label, spec, measurement) for the per-call timings
 CASES: list[tuple[str, dict[str, Any], Any]] = [
-    ("three_level  ratio 198/1,424", CAPABILITY, {"numerator": 198, "denominator": 1424}),
+    ("three_level  ratio 198/1,424", CAPABILITY_FY2564, {"numerator": 198, "denominator": 1424}),
     ("five_level   value 55.00", BCG, {"value": "55.00"}),
-    ("five_level   '...' levels", APHM, {"value": "80"}),
+    ("five_level   '...' levels", APHM_R2, {"value": "80"}),
     ("five_level   ratio 9,500/10,958", HOUSEHOLD_R2, {"numerator": 9500, "denominator": 10958}),
     ("five_level   mixed milestone", HOUSEHOLD_R1, {"level1_milestone_done": True, "value": "35"}),
-    ("bands        97.96", BUDGET, {"value": "97.96"}),
+    ("bands        97.96", BUDGET_R2, {"value": "97.96"}),
     ("bands        reverse 26.00", DISSATISFACTION, {"value": "26.00"}),
     ("bands        e-report 6.5", scoring.EREPORT_LEVEL_SPEC, {"value": "6.5"}),
     ("milestones   5-level", PMQA_R1, {"completed": {"1": [True], "3": [True], "5": [False]}}),
-    ("milestones   50/75/100", FY2564_1, {"completed": {"50": [True, True], "75": [True], "100": [True, False]}}),
-    ("composite    82.00/26.00", COMPOSITE, {"parts": [{"value": "82.00"}, {"value": "26.00"}]}),
+    ("milestones   50/75/100", FY2564_INDICATOR_1, {"completed": {"50": [True, True], "75": [True], "100": [True, False]}}),
+    ("composite    82.00/26.00", SATISFACTION_COMPOSITE, {"parts": [{"value": "82.00"}, {"value": "26.00"}]}),
 ]
 
 FRAMEWORK_WEIGHTS = (35, 15, 10, 10, 5, 5, 5, 5, 5, 5)  # กคส. framework 3 (DOMAIN §4.i)
@@ -92,9 +65,9 @@ def per_call_microseconds(func: Callable[[], object], number: int, repeat: int) 
 def synthetic_results(rng: random.Random, count: int) -> list[tuple[scoring.Criteria, dict[str, Any]]]:
     """A FY2566-like mix: thresholds with numerator/denominator, bands, milestones, composite."""
     built = {name: scoring.criteria_from_dict(spec) for name, spec in {
-        "bcg": BCG, "household": HOUSEHOLD_R2, "aphm": APHM, "mixed": HOUSEHOLD_R1, "capability": CAPABILITY,
-        "budget": BUDGET, "ereport": scoring.EREPORT_LEVEL_SPEC, "pmqa_r1": PMQA_R1, "fy2564_1": FY2564_1,
-        "composite": COMPOSITE,
+        "bcg": BCG, "household": HOUSEHOLD_R2, "aphm": APHM_R2, "mixed": HOUSEHOLD_R1, "capability": CAPABILITY_FY2564,
+        "budget": BUDGET_R2, "ereport": scoring.EREPORT_LEVEL_SPEC, "pmqa_r1": PMQA_R1, "fy2564_1": FY2564_INDICATOR_1,
+        "composite": SATISFACTION_COMPOSITE,
     }.items()}  # fmt: skip
     results: list[tuple[scoring.Criteria, dict[str, Any]]] = []
     for _ in range(count):
@@ -155,7 +128,7 @@ def main() -> None:
         criteria = scoring.criteria_from_dict(spec)
         micro = per_call_microseconds(lambda c=criteria, m=measurement: scoring.score(c, m), args.number, args.repeat)
         print(f"    {label:<34} {micro:>9.1f} {scoring.score(criteria, measurement)!s:>9}")
-    micro = per_call_microseconds(lambda: scoring.score(COMPOSITE, CASES[-1][2]), args.number // 4, args.repeat)
+    micro = per_call_microseconds(lambda: scoring.score(SATISFACTION_COMPOSITE, CASES[-1][2]), args.number // 4, args.repeat)
     print(f"    {'composite, spec dict each call':<34} {micro:>9.1f}")
     totals = [(w, Decimal(s)) for w, s in zip(FRAMEWORK_WEIGHTS, ("4.2", "3.7", 3, 2, 5, "3.5", 5, 4, 5, 5), strict=True)]
     micro = per_call_microseconds(lambda: scoring.weighted_total(totals, scale="five_level"), args.number, args.repeat)

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators import scoring
+from indicators.tests.specs import SATISFACTION_COMPOSITE
 
 D = Decimal
 SETTINGS = settings(deadline=None, derandomize=True, database=None, max_examples=150)
@@ -181,31 +182,7 @@ def test_bands_are_monotonic_in_their_direction_and_give_levels(
 def test_composite_improves_when_satisfaction_rises_and_dissatisfaction_falls(
     sat: tuple[Decimal, Decimal], dissat: tuple[Decimal, Decimal], policy: scoring.ScoringPolicy
 ) -> None:
-    spec = {
-        "method": "composite",
-        "parts": [
-            {
-                "method": "bands",
-                "bands": [
-                    {"level": 1, "min": None, "max": "70.00", "max_inclusive": False},
-                    {"level": 2, "min": "70.00", "max": "74.99"},
-                    {"level": 3, "min": "75.00", "max": "79.99"},
-                    {"level": 4, "min": "80.00", "max": "84.99"},
-                    {"level": 5, "min": "85.00", "max": None},
-                ],
-            },
-            {
-                "method": "bands",
-                "bands": [
-                    {"level": 1, "min": "30.00", "min_inclusive": False, "max": None},
-                    {"level": 2, "min": "25.00", "max": "30.00"},
-                    {"level": 3, "min": "20.00", "max": "24.99"},
-                    {"level": 4, "min": "15.00", "max": "19.99"},
-                    {"level": 5, "min": None, "max": "15.00", "max_inclusive": False},
-                ],
-            },
-        ],
-    }
+    spec = SATISFACTION_COMPOSITE
     worse = {"parts": [{"value": min(sat)}, {"value": max(dissat)}]}
     better = {"parts": [{"value": max(sat)}, {"value": min(dissat)}]}
     assert D(1) <= scoring.score(spec, worse, policy) <= scoring.score(spec, better, policy) <= D(5)
