@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from indicators import scoring
 from indicators.models import (
@@ -92,8 +93,9 @@ class DemoLoader:
 
     @transaction.atomic
     def load(self) -> list[str]:
+        # Demo only: the real round-1 deadline passed in 2566, so entry stays open for 30 days from loading.
         self.round1.is_open = True
-        self.round1.entry_deadline = dt.date(2023, 4, 30)
+        self.round1.entry_deadline = timezone.localdate() + dt.timedelta(days=30)
         self.round1.save(update_fields=["is_open", "entry_deadline"])
         self._demo_criteria_for_unit_only_indicators()
         units = self._units()

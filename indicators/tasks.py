@@ -21,3 +21,38 @@ def copy_framework_forward(self: object, *, user_id: int, source_year: int, targ
         "definitions": target.indicator_definitions.count(),
         "frameworks": target.frameworks.count(),
     }
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
+def notify_submitted(*, result_id: int) -> int:
+    """E-mail the indicator's supervisor that a result waits for review."""
+    from indicators.models import Result
+    from indicators.notifications import send_submitted
+
+    result = Result.objects.select_related("assignment__definition__supervisor__user", "assignment__supervisor__user",
+                                           "org_unit", "round__fiscal_year").get(pk=result_id)
+    return send_submitted(result)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
+def notify_returned(*, result_id: int) -> int:
+    """E-mail the unit's reporters that a result was returned, with the supervisor's comment."""
+    from indicators.models import Result
+    from indicators.notifications import send_returned
+
+    result = Result.objects.select_related("assignment__definition", "org_unit", "round__fiscal_year").get(pk=result_id)
+    return send_returned(result)
+
+
+@shared_task(acks_late=True, time_limit=600)
+def send_deadline_reminders(today: str | None = None) -> int:
+    """Daily (Celery beat): remind reporters of units with missing results as a round's deadline approaches.
+
+    Each (person, unit, round, days-before) reminder is recorded once, so a rerun on the same day — or a retry —
+    never sends the same reminder twice.
+    """
+    import datetime as dt
+
+    from indicators.services.reminders import deadline_reminders_send
+
+    return deadline_reminders_send(today=dt.date.fromisoformat(today) if today else None)

@@ -5,13 +5,21 @@ from indicators.models.catalog import Baseline, IndicatorDefinition, StrategicLi
 from indicators.models.framework import Assignment, Criteria, CriteriaLevel, Framework, ProvinceTarget
 from indicators.models.org import OrgUnit, Person, Province, UnitType
 from indicators.models.policy import ScoringPolicy
-from indicators.models.results import ExternalScore, MilestoneCompletion, Result, SubUnitResult
+from indicators.models.results import (
+    EvidenceFile,
+    ExternalScore,
+    MilestoneCompletion,
+    ReminderSent,
+    Result,
+    SubUnitResult,
+)
 
 __all__ = [
     "Assignment",
     "Baseline",
     "Criteria",
     "CriteriaLevel",
+    "EvidenceFile",
     "ExternalScore",
     "FiscalYear",
     "Framework",
@@ -21,6 +29,7 @@ __all__ = [
     "Person",
     "Province",
     "ProvinceTarget",
+    "ReminderSent",
     "Result",
     "Round",
     "ScoringPolicy",

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from indicators.models.calendar import FiscalYear, Round
 from indicators.models.framework import Assignment
 from indicators.models.org import OrgUnit, Province
+from indicators.storage import private_storage
 
 NUMBER = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
@@ -46,6 +47,17 @@ class Result(models.Model):
     evidence_th = models.TextField(_("หลักฐานอ้างอิง"), blank=True)
     review_comment_th = models.TextField(_("ความเห็นของผู้กำกับดูแล"), blank=True)
     version = models.PositiveIntegerField(_("ฉบับที่"), default=1)
+    submitted_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้ส่ง"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้พิจารณา"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_until = models.DateField(
+        _("เปิดให้แก้ไขถึงวันที่"), null=True, blank=True, help_text=_("ผู้ดูแลระบบเปิดให้แก้ไขเฉพาะผลนี้หลังกำหนดส่ง")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("ผู้บันทึก"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -93,6 +105,60 @@ class Result(models.Model):
         from indicators.criteria_spec import measurement_for
 
         return measurement_for(self)
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    """Private storage path: by result, with a random name (the original name is kept on the row)."""
+    import uuid
+    from pathlib import Path
+
+    return f"evidence/{instance.result_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class EvidenceFile(models.Model):
+    """An evidence document attached to a result (or one milestone deliverable); served only to allowed users."""
+
+    result = models.ForeignKey(Result, verbose_name=_("ผลการดำเนินงาน"), on_delete=models.CASCADE, related_name="evidence_files")
+    milestone_level = models.CharField(_("ระดับขั้นตอน"), max_length=5, blank=True)
+    file = models.FileField(_("ไฟล์"), upload_to=evidence_path, storage=private_storage)
+    original_name = models.CharField(_("ชื่อไฟล์"), max_length=255)
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=100)
+    size = models.PositiveIntegerField(_("ขนาด (ไบต์)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description_th = models.CharField(_("คำอธิบาย"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้แนบ"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("แนบเมื่อ"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["result", "uploaded_at"]
+        verbose_name = _("ไฟล์หลักฐาน")
+        verbose_name_plural = _("ไฟล์หลักฐาน")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail to one person for one round and kind: the unique key keeps it from being sent twice."""
+
+    person = models.ForeignKey("indicators.Person", verbose_name=_("ผู้รับ"), on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, verbose_name=_("รอบ"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("ชนิดการแจ้งเตือน"), max_length=40)
+    sent_at = models.DateTimeField(_("ส่งเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "org_unit", "round", "kind"], name="uniq_reminder")
+        ]
+        verbose_name = _("การแจ้งเตือนที่ส่งแล้ว")
+        verbose_name_plural = _("การแจ้งเตือนที่ส่งแล้ว")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.person}"
 
 
 class MilestoneCompletion(models.Model):

@@ -1,32 +1,97 @@
-"""Writing results and scoring them; the entry screens of the next issue call these same functions."""
+"""Writing results through their workflow (draft → submitted → returned/approved) and scoring them.
+
+Every function checks who may act, validates in Thai, changes nothing on refusal, and records the acting user
+and a reason in the result's history. Views, the admin, the API and tasks all call these same functions.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from indicators import scoring
-from indicators.models import Assignment, MilestoneCompletion, OrgUnit, Result, Round, ScoringPolicy
-from indicators.permissions import is_admin, person_of
+from indicators.models import (
+    Assignment,
+    EvidenceFile,
+    MilestoneCompletion,
+    OrgUnit,
+    Result,
+    Round,
+    ScoringPolicy,
+    SubUnitResult,
+)
+from indicators.permissions import can_report_for, can_review, is_admin, person_of
 
 RESULT_FIELDS = frozenset({
     "value", "numerator", "denominator", "achieved_level", "level1_milestone_done", "second_value",
     "numerator_above_denominator_confirmed", "as_of_date", "actions_th", "supporting_factors_th", "obstacles_th",
     "suggestions_th", "evidence_th",
 })
+EDITABLE_STATUSES = (Result.Status.NOT_REPORTED, Result.Status.DRAFT, Result.Status.RETURNED)
+
+# Evidence: PDF, images, Word and Excel, recognised by extension AND by their first bytes.
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".png": ("image/png", (b"\x89PNG",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+}
+
+FIELD_LABELS = {name: str(Result._meta.get_field(name).verbose_name) for name in RESULT_FIELDS}
 
 
-def can_report_for(user: Any, org_unit: OrgUnit) -> bool:
-    """Admins report for everyone; staff only for the units they are assigned to."""
-    if is_admin(user):
+class StaleResultError(ValidationError):
+    """Another person saved the result after this form was opened; `changes` says what they changed."""
+
+    def __init__(self, message: str, changes: list[tuple[str, str, str]]) -> None:
+        super().__init__(message)
+        self.changes = changes
+
+
+def entry_is_open(result_round: Round, result: Result | None, today: dt.date | None = None) -> bool:
+    """Entry is open while the round is open and before its deadline, or until an admin's reopening date."""
+    today = today or timezone.localdate()
+    if result is not None and result.reopened_until and today <= result.reopened_until:
         return True
-    person = person_of(user)
-    return person is not None and person.reporting_units.filter(pk=org_unit.pk).exists()
+    if not result_round.is_open:
+        return False
+    return result_round.entry_deadline is None or today <= result_round.entry_deadline
+
+
+def _history(instance: Any, actor: Any) -> None:
+    instance._history_user = actor
+
+
+def _reason(result: Result, text: str) -> None:
+    update_change_reason(result, text[:100])
+
+
+def _stale_changes(result: Result, expected_version: int) -> list[tuple[str, str, str]]:
+    """(field label, value when the form was opened, value now) for every field someone else changed."""
+    seen = result.history.filter(version=expected_version).order_by("-history_date").first()
+    if seen is None:
+        return []
+    changes = []
+    for name in sorted(RESULT_FIELDS):
+        before, now = getattr(seen, name), getattr(result, name)
+        if before != now:
+            changes.append((FIELD_LABELS[name], "" if before is None else str(before), "" if now is None else str(now)))
+    return changes
 
 
 @transaction.atomic
@@ -41,41 +106,49 @@ def result_save(
     expected_version: int | None = None,
     reason: str = "",
     is_demo: bool = False,
+    today: dt.date | None = None,
 ) -> Result:
-    """Create or update a result as a draft; refuses approved results and stale versions (nothing is overwritten)."""
+    """Create or update a draft; refuses other units, closed entry, locked results and stale versions."""
     if not can_report_for(actor, org_unit):
         raise PermissionDenied("คุณไม่มีสิทธิ์รายงานผลของหน่วยงานนี้")
+    if assignment.framework.fiscal_year_id != round.fiscal_year_id:
+        raise ValidationError("ตัวชี้วัดนี้ไม่อยู่ในปีงบประมาณของรอบที่เลือก")
     unknown = set(values) - RESULT_FIELDS
     if unknown:
         raise ValidationError(f"ไม่รู้จักช่องข้อมูล: {', '.join(sorted(unknown))}")
-    result = (
-        Result.objects.select_for_update()
-        .filter(assignment=assignment, org_unit=org_unit, round=round)
-        .first()
-    )
+    result = Result.objects.select_for_update().filter(assignment=assignment, org_unit=org_unit, round=round).first()
     creating = result is None
     if result is None:
         result = Result(assignment=assignment, org_unit=org_unit, round=round, created_by=actor, is_demo=is_demo)
     else:
         if result.status == Result.Status.APPROVED:
             raise PermissionDenied("ผลการดำเนินงานที่อนุมัติแล้วถูกล็อก แก้ไขไม่ได้")
+        if result.status == Result.Status.SUBMITTED and not is_admin(actor):
+            raise PermissionDenied("ผลการดำเนินงานนี้ส่งแล้ว รอผู้กำกับดูแลพิจารณา แก้ไขได้เมื่อถูกส่งกลับ")
         if expected_version is not None and expected_version != result.version:
-            raise ValidationError(
-                f"ผลการดำเนินงานนี้ถูกแก้ไขโดยผู้อื่นแล้ว (ฉบับที่ {result.version}) กรุณาโหลดหน้าใหม่ก่อนบันทึก"
+            changes = _stale_changes(result, expected_version)
+            editor = person_of(result.updated_by)
+            who = editor.full_name if editor else (result.updated_by.username if result.updated_by else "ผู้อื่น")
+            raise StaleResultError(
+                f"ผลการดำเนินงานนี้ถูกแก้ไขโดย {who} แล้ว (ฉบับที่ {result.version}) "
+                "ระบบไม่ได้บันทึกข้อมูลของคุณทับ กรุณาตรวจสอบการเปลี่ยนแปลงแล้วบันทึกอีกครั้ง",
+                changes,
             )
         result.version += 1
+    if not is_admin(actor) and not entry_is_open(round, None if creating else result, today):
+        raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
     for name, value in values.items():
         setattr(result, name, value)
     result.updated_by = actor
     if result.status == Result.Status.NOT_REPORTED:
         result.status = Result.Status.DRAFT
     result.full_clean()
-    result._history_user = actor  # type: ignore[attr-defined]
+    _history(result, actor)
     result.save()
+    if reason or creating:
+        _reason(result, reason or "บันทึกผลการดำเนินงาน")
     if milestones is not None:
         _save_milestones(result, milestones, actor)
-    if reason or creating:
-        update_change_reason(result, reason or "บันทึกผลการดำเนินงาน")
     return result
 
 
@@ -88,8 +161,201 @@ def _save_milestones(result: Result, milestones: list[dict[str, Any]], actor: An
         completion.done_on = item.get("done_on")
         completion.evidence_th = item.get("evidence_th", "")
         completion.full_clean()
-        completion._history_user = actor  # type: ignore[attr-defined]
+        _history(completion, actor)
         completion.save()
+
+
+@transaction.atomic
+def sub_results_save(*, actor: Any, result: Result, rows: list[dict[str, Any]]) -> Result:
+    """Replace the per-sub-unit breakdown; its totals become the result's numerator and denominator (§3.8)."""
+    _require_editable(actor, result)
+    numerator = Decimal(0)
+    denominator = Decimal(0)
+    cleaned = []
+    for order, row in enumerate(rows):
+        item = SubUnitResult(result=result, order=order, label_th=row.get("label_th", ""),
+                             org_unit=row.get("org_unit"), province=row.get("province"),
+                             numerator=row.get("numerator"), denominator=row.get("denominator"),
+                             breakdown=row.get("breakdown") or {})
+        item.full_clean()
+        numerator += item.numerator or 0
+        denominator += item.denominator or 0
+        cleaned.append(item)
+    if not cleaned or denominator <= 0:
+        raise ValidationError("ตารางรายหน่วยงานต้องมีอย่างน้อยหนึ่งแถวและผลรวมตัวหารมากกว่าศูนย์")
+    result.sub_results.all().delete()
+    for item in cleaned:
+        _history(item, actor)
+        item.save()
+    return result_save(
+        actor=actor, assignment=result.assignment, org_unit=result.org_unit, round=result.round,
+        values={"numerator": numerator, "denominator": denominator, "value": None,
+                "numerator_above_denominator_confirmed": result.numerator_above_denominator_confirmed},
+        reason="บันทึกตารางผลรายหน่วยงาน",
+    )
+
+
+def _require_editable(actor: Any, result: Result) -> None:
+    if not can_report_for(actor, result.org_unit):
+        raise PermissionDenied("คุณไม่มีสิทธิ์รายงานผลของหน่วยงานนี้")
+    if result.status == Result.Status.APPROVED:
+        raise PermissionDenied("ผลการดำเนินงานที่อนุมัติแล้วถูกล็อก แก้ไขไม่ได้")
+    if result.status == Result.Status.SUBMITTED and not is_admin(actor):
+        raise PermissionDenied("ผลการดำเนินงานนี้ส่งแล้ว รอผู้กำกับดูแลพิจารณา")
+
+
+def _locked(pk: int) -> Result:
+    return Result.objects.select_for_update().select_related("assignment__definition", "round", "org_unit").get(pk=pk)
+
+
+@transaction.atomic
+def result_submit(*, actor: Any, result: Result, expected_version: int | None = None, today: dt.date | None = None) -> Result:
+    """Send a draft (or a returned result) to the supervisor; it must be complete enough to be scored."""
+    result = _locked(result.pk)
+    _require_editable(actor, result)
+    if result.status not in EDITABLE_STATUSES:
+        raise ValidationError("ส่งได้เฉพาะผลที่เป็นร่างหรือถูกส่งกลับแก้ไข")
+    if expected_version is not None and expected_version != result.version:
+        raise StaleResultError("ผลการดำเนินงานนี้ถูกแก้ไขโดยผู้อื่นแล้ว กรุณาโหลดหน้าใหม่ก่อนส่ง", [])
+    if not is_admin(actor) and not entry_is_open(result.round, result, today):
+        raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
+    scored = result_score(result, policy_for(result.round))
+    if scored.score is None:
+        raise ValidationError(f"ยังส่งไม่ได้: {scored.problem}")
+    result.status = Result.Status.SUBMITTED
+    result.submitted_at = timezone.now()
+    result.submitted_by = actor
+    result.review_comment_th = ""
+    result.reopened_until = None
+    _history(result, actor)
+    result.save()
+    _reason(result, "ส่งผลการดำเนินงานให้ผู้กำกับดูแล")
+    _notify("notify_submitted", result.pk)
+    return result
+
+
+@transaction.atomic
+def result_return(*, actor: Any, result: Result, comment: str) -> Result:
+    """The supervisor sends a submitted result back with a comment the staff member will see."""
+    result = _locked(result.pk)
+    if not can_review(actor, result):
+        raise PermissionDenied("คุณไม่ได้เป็นผู้กำกับดูแลตัวชี้วัดนี้")
+    if result.status != Result.Status.SUBMITTED:
+        raise ValidationError("ส่งกลับได้เฉพาะผลที่ส่งแล้วและรอพิจารณา")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError("กรุณาระบุเหตุผลหรือสิ่งที่ต้องแก้ไขก่อนส่งกลับ")
+    result.status = Result.Status.RETURNED
+    result.review_comment_th = comment
+    result.reviewed_at = timezone.now()
+    result.reviewed_by = actor
+    _history(result, actor)
+    result.save()
+    _reason(result, f"ส่งกลับแก้ไข: {comment}")
+    _notify("notify_returned", result.pk)
+    return result
+
+
+@transaction.atomic
+def result_approve(*, actor: Any, result: Result) -> Result:
+    """The supervisor approves a submitted result; it is locked from then on."""
+    result = _locked(result.pk)
+    if not can_review(actor, result):
+        raise PermissionDenied("คุณไม่ได้เป็นผู้กำกับดูแลตัวชี้วัดนี้")
+    if result.status != Result.Status.SUBMITTED:
+        raise ValidationError("อนุมัติได้เฉพาะผลที่ส่งแล้วและรอพิจารณา")
+    result.status = Result.Status.APPROVED
+    result.reviewed_at = timezone.now()
+    result.reviewed_by = actor
+    _history(result, actor)
+    result.save()
+    _reason(result, "อนุมัติผลการดำเนินงาน")
+    return result
+
+
+@transaction.atomic
+def result_reopen(*, actor: Any, result: Result, reason: str, until: dt.date) -> Result:
+    """An admin unlocks one result (approved, submitted or past the deadline) until a date, with a recorded reason."""
+    if not is_admin(actor):
+        raise PermissionDenied("เฉพาะผู้ดูแลระบบเท่านั้นที่เปิดให้แก้ไขผลการดำเนินงานได้")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("กรุณาระบุเหตุผลในการเปิดให้แก้ไข")
+    if until < timezone.localdate():
+        raise ValidationError("วันที่เปิดให้แก้ไขต้องไม่เป็นวันที่ผ่านมาแล้ว")
+    result = _locked(result.pk)
+    result.status = Result.Status.RETURNED if result.status != Result.Status.DRAFT else result.status
+    result.reopened_until = until
+    result.review_comment_th = f"ผู้ดูแลระบบเปิดให้แก้ไข: {reason}"
+    _history(result, actor)
+    result.save()
+    _reason(result, f"เปิดให้แก้ไข: {reason}")
+    return result
+
+
+@transaction.atomic
+def round_reopen(*, actor: Any, round: Round, reason: str, deadline: dt.date) -> Round:
+    """An admin reopens a round's entry until a new deadline; the reason is kept in the round's history."""
+    if not is_admin(actor):
+        raise PermissionDenied("เฉพาะผู้ดูแลระบบเท่านั้นที่เปิดรอบการรายงานได้")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("กรุณาระบุเหตุผลในการเปิดรอบการรายงาน")
+    if deadline < timezone.localdate():
+        raise ValidationError("กำหนดส่งใหม่ต้องไม่เป็นวันที่ผ่านมาแล้ว")
+    round.is_open = True
+    round.entry_deadline = deadline
+    _history(round, actor)
+    round.save(update_fields=["is_open", "entry_deadline"])
+    update_change_reason(round, f"เปิดรอบการรายงาน: {reason}"[:100])
+    return round
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, description: str = "",
+                 milestone_level: str = "") -> EvidenceFile:
+    """Attach a file after checking its size, extension and content; stored privately under a random name."""
+    _require_editable(actor, result)
+    name = Path(upload.name or "").name
+    extension = Path(name).suffix.lower()
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError("แนบได้เฉพาะไฟล์ PDF, รูปภาพ (PNG, JPG), Word หรือ Excel")
+    limit = int(settings.EVIDENCE_MAX_BYTES)
+    if upload.size is None or upload.size == 0:
+        raise ValidationError("ไฟล์ว่างเปล่า")
+    if upload.size > limit:
+        raise ValidationError(f"ไฟล์ใหญ่เกิน {limit // (1024 * 1024)} MB")
+    content_type, signatures = EVIDENCE_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(8)
+    if not any(head.startswith(signature) for signature in signatures):
+        raise ValidationError("เนื้อหาไฟล์ไม่ตรงกับชนิดไฟล์ตามนามสกุล")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = EvidenceFile(result=result, original_name=name[:255], content_type=content_type, size=upload.size,
+                            sha256=digest.hexdigest(), description_th=description[:300],
+                            milestone_level=milestone_level, uploaded_by=actor)
+    evidence.file.save(name, upload, save=False)
+    _history(evidence, actor)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
+    _require_editable(actor, evidence.result)
+    _history(evidence, actor)
+    evidence.delete()  # the file stays on disk: history keeps a record of what was attached
+
+
+def _notify(task_name: str, result_id: int) -> None:
+    from indicators import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(result_id=result_id))
 
 
 def policy_for(round: Round) -> scoring.ScoringPolicy:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from indicators.models import FiscalYear, Framework, OrgUnit, Person
+from indicators.models import FiscalYear, Framework, OrgUnit, Person, Round
 from indicators.reference_data import ReferenceLoader
 
 
@@ -46,3 +46,13 @@ def staff_user(django_user_model: Any) -> Any:
     person = Person.objects.create(user=user, full_name="เจ้าหน้าที่ทดสอบ", role=Person.Role.STAFF)
     person.reporting_units.set([OrgUnit.objects.get(code="div-3")])
     return user
+
+
+@pytest.fixture
+def round1(fy2566: FiscalYear) -> Round:
+    """Round 1 of FY2566, open for entry with no deadline (the real one passed in 2566)."""
+    round_ = Round.objects.get(fiscal_year=fy2566, number=1)
+    round_.is_open = True
+    round_.entry_deadline = None
+    round_.save()
+    return round_

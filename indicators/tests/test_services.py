@@ -19,7 +19,7 @@ from indicators.models import (
     Round,
 )
 from indicators.services.frameworks import framework_copy_forward, framework_problems, weight_problems
-from indicators.services.results import policy_for, result_save, result_score
+from indicators.services.results import StaleResultError, policy_for, result_save, result_score
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +101,8 @@ def _budget(kks_framework):
     return kks_framework.assignments.get(definition__code="BUDGET")
 
 
-def test_staff_saves_a_result_for_their_unit_and_it_is_scored(kks_framework, staff_user):
+def test_staff_saves_a_result_for_their_unit_and_it_is_scored(kks_framework, staff_user, round1):
     """Numerator/denominator are kept; the percentage is rounded to 2 decimals before scoring (DOMAIN.md §12.1)."""
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
     result = result_save(
         actor=staff_user, assignment=_budget(kks_framework), org_unit=OrgUnit.objects.get(code="div-3"), round=round1,
         values={"numerator": Decimal("51230450"), "denominator": Decimal("101872300"), "as_of_date": dt.date(2023, 3, 31)},
@@ -117,8 +116,7 @@ def test_staff_saves_a_result_for_their_unit_and_it_is_scored(kks_framework, sta
     assert history.history_change_reason == "บันทึกผลการดำเนินงาน"
 
 
-def test_staff_cannot_save_results_of_another_unit(kks_framework, staff_user):
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
+def test_staff_cannot_save_results_of_another_unit(kks_framework, staff_user, round1):
     with pytest.raises(PermissionDenied, match="ไม่มีสิทธิ์"):
         result_save(actor=staff_user, assignment=_budget(kks_framework), org_unit=OrgUnit.objects.get(code="div-2"),
                     round=round1, values={"value": Decimal("50")})
@@ -134,17 +132,15 @@ def test_staff_cannot_save_results_of_another_unit(kks_framework, staff_user):
         ({"numerator": Decimal(7)}, "ต้องระบุทั้งตัวตั้งและตัวหาร"),
     ],
 )
-def test_bad_numbers_are_refused_in_thai_and_nothing_is_saved(kks_framework, staff_user, values, message):
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
+def test_bad_numbers_are_refused_in_thai_and_nothing_is_saved(kks_framework, staff_user, round1, values, message):
     with pytest.raises(ValidationError, match=message):
         result_save(actor=staff_user, assignment=_budget(kks_framework), org_unit=OrgUnit.objects.get(code="div-3"),
                     round=round1, values=values)
     assert not Result.objects.exists()
 
 
-def test_numerator_above_denominator_is_accepted_once_confirmed(kks_framework, staff_user):
+def test_numerator_above_denominator_is_accepted_once_confirmed(kks_framework, staff_user, round1):
     """DOMAIN.md §11.1: document 000 has such a row (7 of 1); allow it, but only on purpose."""
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
     result = result_save(
         actor=staff_user, assignment=_budget(kks_framework), org_unit=OrgUnit.objects.get(code="div-3"), round=round1,
         values={"numerator": Decimal(7), "denominator": Decimal(1), "numerator_above_denominator_confirmed": True},
@@ -152,19 +148,18 @@ def test_numerator_above_denominator_is_accepted_once_confirmed(kks_framework, s
     assert result.numerator == 7
 
 
-def test_a_stale_version_is_refused_and_the_newer_value_kept(kks_framework, staff_user):
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
+def test_a_stale_version_is_refused_and_the_newer_value_kept(kks_framework, staff_user, round1):
     args = {"actor": staff_user, "assignment": _budget(kks_framework), "org_unit": OrgUnit.objects.get(code="div-3"),
             "round": round1}
     first = result_save(**args, values={"value": Decimal("50.00")})
     result_save(**args, values={"value": Decimal("51.00")}, expected_version=first.version)
-    with pytest.raises(ValidationError, match="ถูกแก้ไขโดยผู้อื่นแล้ว"):
+    with pytest.raises(StaleResultError, match="ถูกแก้ไขโดย เจ้าหน้าที่ทดสอบ แล้ว") as error:
         result_save(**args, values={"value": Decimal("49.00")}, expected_version=first.version)
+    assert ("ผลการดำเนินงาน", "50.0000", "51.0000") in error.value.changes
     assert Result.objects.get().value == Decimal("51.00")
 
 
-def test_approved_results_are_locked(kks_framework, staff_user):
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
+def test_approved_results_are_locked(kks_framework, staff_user, round1):
     args = {"actor": staff_user, "assignment": _budget(kks_framework), "org_unit": OrgUnit.objects.get(code="div-3"),
             "round": round1}
     result = result_save(**args, values={"value": Decimal("50.00")})
@@ -174,9 +169,8 @@ def test_approved_results_are_locked(kks_framework, staff_user):
     assert Result.objects.get().value == Decimal("50.00")
 
 
-def test_a_result_without_criteria_says_why_it_has_no_score(kks_framework, staff_user):
+def test_a_result_without_criteria_says_why_it_has_no_score(kks_framework, staff_user, round1):
     """Framework 3's capability indicator has no published FY2566 levels ("ร้อยละ...")."""
-    round1 = Round.objects.get(fiscal_year=kks_framework.fiscal_year, number=1)
     improved = kks_framework.assignments.get(definition__code="PMQA_KPI_IMPROVED")
     result = result_save(actor=staff_user, assignment=improved, org_unit=OrgUnit.objects.get(code="div-3"),
                          round=round1, values={"numerator": Decimal(198), "denominator": Decimal(1424)})
