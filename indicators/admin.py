@@ -6,15 +6,20 @@ django-simple-history (history button on each page: who, when, what).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -40,7 +45,10 @@ from indicators.models import (
     StrategicLink,
     UnitType,
 )
+from indicators.permissions import is_admin
 from indicators.services.frameworks import framework_problems, weight_problems, weight_summary
+from indicators.services.results import result_reopen, round_reopen
+from indicators.templatetags.thai_dates import thai_date
 
 admin.site.site_header = _("DSDW KPI — ระบบตัวชี้วัดกรมพัฒนาสังคมและสวัสดิการ")
 admin.site.site_title = _("DSDW KPI")
@@ -85,6 +93,61 @@ class PersonAdmin(HistoryAdmin):
     list_select_related = ["org_unit", "user"]
 
 
+# --- reopening after the deadline (an action with an intermediate page asking for the reason and the date) ----
+
+
+def reopen_action(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any], *, title: str, intro: str,
+    date_label: str, apply: Any, done_message: str, describe: Any = str,
+) -> TemplateResponse | None:
+    """Ask for the reason and the date, then call the reopening service once per selected row (each atomic).
+
+    The first POST comes from the changelist; the page posts back with "apply" and the same selection.
+    """
+    from indicators.views_review import ReopenForm
+
+    form = ReopenForm(request.POST if "apply" in request.POST else None,
+                      initial={"until": timezone.localdate() + dt.timedelta(days=7)})
+    form.fields["until"].label = date_label
+    if form.is_bound and form.is_valid():
+        reason, until = form.cleaned_data["reason"], form.cleaned_data["until"]
+        done = 0
+        for obj in queryset:
+            try:
+                apply(actor=request.user, obj=obj, reason=reason, until=until)
+            except (PermissionDenied, ValidationError) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                modeladmin.message_user(request, f"{obj}: {text}", level=messages.ERROR)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(
+                request, done_message.format(count=done, until=thai_date(until), reason=reason), level=messages.SUCCESS
+            )
+        return None
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "objects": [(obj.pk, describe(obj)) for obj in queryset],
+        "form": form,
+        "opts": opts,
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/indicators/reopen.html", context)
+
+
+class ReopenPermissionMixin:
+    """Only admins (superusers and the admin role, กลุ่มพัฒนาระบบบริหาร) see and may run the reopen actions."""
+
+    def has_reopen_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user)
+
+
 # --- calendar and policy -------------------------------------------------------------------------------------
 
 
@@ -104,7 +167,7 @@ class ScoringPolicyInline(nested_admin.NestedStackedInline):
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(HistoryAdmin):
-    list_display = ["be_year", "period", "evaluation_status", "definition_count", "framework_count"]
+    list_display = ["be_year", "period", "evaluation_status", "definition_count", "framework_count", "round_links"]
     list_filter = ["evaluation_status"]
     inlines = [RoundInline, ScoringPolicyInline]
     actions = ["copy_forward"]
@@ -122,6 +185,12 @@ class FiscalYearAdmin(HistoryAdmin):
     @admin.display(description=_("จำนวนกรอบ"))
     def framework_count(self, obj: FiscalYear) -> int:
         return obj.frameworks.count()
+
+    @admin.display(description=_("รอบการประเมิน"))
+    def round_links(self, obj: FiscalYear) -> str:
+        """Links to the year's rounds, where an admin reopens entry after the deadline."""
+        url = reverse("admin:indicators_round_changelist")
+        return format_html('<a href="{}?fiscal_year__id__exact={}">{}</a>', url, obj.pk, "ดู/เปิดรอบการรายงาน")
 
     @admin.action(description=_("คัดลอกกรอบตัวชี้วัดไปปีงบประมาณถัดไป"))
     def copy_forward(self, request: HttpRequest, queryset: QuerySet[FiscalYear]) -> None:
@@ -143,6 +212,39 @@ class FiscalYearAdmin(HistoryAdmin):
                 "(สถานะร่าง) — รีเฟรชหน้านี้เพื่อดูผล",
                 level=messages.SUCCESS,
             )
+
+
+@admin.register(Round)
+class RoundAdmin(ReopenPermissionMixin, HistoryAdmin):
+    """The rounds of every year; the action reopens entry until a new deadline, with the reason in the history."""
+
+    list_display = ["__str__", "period", "deadline", "is_open"]
+    list_filter = ["fiscal_year", "number", "is_open"]
+    list_select_related = ["fiscal_year"]
+    fields = ["fiscal_year", "number", "start_date", "end_date", "printed_period_th", "entry_deadline", "is_open"]
+    actions = ["reopen_rounds"]
+
+    @admin.display(description=_("ช่วงเวลา"))
+    def period(self, obj: Round) -> str:
+        return f"{thai_date(obj.start_date)} – {thai_date(obj.end_date)}"
+
+    @admin.display(description=_("กำหนดส่งผลการดำเนินงาน"), ordering="entry_deadline")
+    def deadline(self, obj: Round) -> str:
+        return thai_date(obj.entry_deadline) or "-"
+
+    @admin.action(description=_("เปิดรอบการรายงานอีกครั้ง (ระบุเหตุผลและกำหนดส่งใหม่)"), permissions=["reopen"])
+    def reopen_rounds(self, request: HttpRequest, queryset: QuerySet[Round]) -> TemplateResponse | None:
+        def apply(*, actor: Any, obj: Round, reason: str, until: Any) -> None:
+            round_reopen(actor=actor, round=obj, reason=reason, deadline=until)
+
+        return reopen_action(
+            self, request, queryset.select_related("fiscal_year"), title="เปิดรอบการรายงานอีกครั้ง",
+            intro="ทุกหน่วยงานรายงานและส่งผลของรอบที่เลือกได้อีกครั้งจนถึงกำหนดส่งใหม่ เหตุผลจะบันทึกไว้ในประวัติของรอบ",
+            date_label="กำหนดส่งใหม่", apply=apply,
+            done_message="เปิดรอบการรายงาน {count} รอบแล้ว กำหนดส่งใหม่ {until} (เหตุผล: {reason})",
+            describe=lambda obj: f"{obj} — กำหนดส่งเดิม {thai_date(obj.entry_deadline) or 'ไม่ได้กำหนด'}"
+                                 f"{'' if obj.is_open else ' (ปิดรับรายงานอยู่)'}",
+        )
 
 
 @admin.register(ScoringPolicy)
@@ -447,8 +549,10 @@ class ExternalScoreAdmin(HistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(HistoryAdmin):
-    list_display = ["org_unit", "assignment", "round", "status", "value", "numerator", "denominator", "updated_at"]
+class ResultAdmin(ReopenPermissionMixin, HistoryAdmin):
+    list_display = ["org_unit", "assignment", "round", "status", "value", "numerator", "denominator", "reopened_until",
+                    "updated_at"]
+    actions = ["reopen_results"]
     list_filter = ["round__fiscal_year", "round__number", "status", "is_demo"]
     search_fields = ["org_unit__name_th", "assignment__definition__name_th"]
     autocomplete_fields = ["assignment", "org_unit"]
@@ -462,3 +566,19 @@ class ResultAdmin(HistoryAdmin):
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("เปิดให้แก้ไขผลการดำเนินงานที่เลือก (ระบุเหตุผลและวันที่)"), permissions=["reopen"])
+    def reopen_results(self, request: HttpRequest, queryset: QuerySet[Result]) -> TemplateResponse | None:
+        def apply(*, actor: Any, obj: Result, reason: str, until: Any) -> None:
+            result_reopen(actor=actor, result=obj, reason=reason, until=until)
+
+        return reopen_action(
+            self, request, queryset.select_related("org_unit", "assignment__definition", "round__fiscal_year"),
+            title="เปิดให้แก้ไขผลการดำเนินงาน",
+            intro="ผู้รายงานแก้ไขและส่งผลที่เลือกได้อีกครั้งจนถึงวันที่ระบุ แม้พ้นกำหนดส่งหรืออนุมัติแล้ว "
+                  "เหตุผลจะบันทึกไว้ในประวัติและแสดงให้ผู้รายงานเห็น",
+            date_label="เปิดให้แก้ไขถึงวันที่", apply=apply,
+            done_message="เปิดให้แก้ไขผลการดำเนินงาน {count} รายการถึงวันที่ {until} แล้ว (เหตุผล: {reason})",
+            describe=lambda obj: f"{obj.org_unit.name_th} — {obj.assignment.number}. {obj.assignment.definition.name_th}"
+                                 f" — {obj.round} ({obj.get_status_display()})",
+        )

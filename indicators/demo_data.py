@@ -216,8 +216,10 @@ class DemoLoader:
         values = {"as_of_date": dt.date(2023, 3, 31), **values}
         result = result_save(actor=actor, assignment=assignment, org_unit=unit, round=self.round1, values=values,
                              milestones=milestones, reason="ข้อมูลสาธิต", is_demo=True)
-        if submit:
-            Result.objects.filter(pk=result.pk).update(status=Result.Status.SUBMITTED)
+        if submit:  # straight to "submitted" without e-mailing anyone while the demo loads
+            Result.objects.filter(pk=result.pk).update(
+                status=Result.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor
+            )
         return result
 
     def _kks_results(self, actor: Any) -> None:

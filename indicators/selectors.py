@@ -104,6 +104,8 @@ def unit_round(*, org_unit: OrgUnit, round: Round, policy: scoring.ScoringPolicy
     if framework is None:
         return UnitRound(org_unit, round, None, [], None)
     assignments = [a for a in _assignments_with_criteria().filter(framework=framework) if applies_to(a, org_unit)]
+    for assignment in assignments:
+        assignment.framework = framework  # criteria_for() reads the scale: one framework, not one query per row
     results = {
         r.assignment_id: r
         for r in Result.objects.filter(org_unit=org_unit, round=round, assignment__framework=framework)

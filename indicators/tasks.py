@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
@@ -23,33 +25,46 @@ def copy_framework_forward(self: object, *, user_id: int, source_year: int, targ
     }
 
 
+def _result_for_mail(result_id: int) -> Any:
+    """The result with what the e-mails print, or None if it was deleted before the task ran."""
+    from indicators.models import Result
+
+    return (
+        Result.objects.select_related(
+            "assignment__definition__supervisor__user", "assignment__supervisor__user", "org_unit",
+            "round__fiscal_year", "submitted_by__person", "reviewed_by__person",
+        )
+        .filter(pk=result_id)
+        .first()
+    )
+
+
+# E-mail tasks retry when the mail server is unreachable (smtplib errors are OSErrors); a retry may repeat a
+# message that was in fact delivered, which is better than losing it.
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
 def notify_submitted(*, result_id: int) -> int:
-    """E-mail the indicator's supervisor that a result waits for review."""
-    from indicators.models import Result
+    """E-mail the indicator's supervisor that a result waits for review; returns the number of e-mails sent."""
     from indicators.notifications import send_submitted
 
-    result = Result.objects.select_related("assignment__definition__supervisor__user", "assignment__supervisor__user",
-                                           "org_unit", "round__fiscal_year").get(pk=result_id)
-    return send_submitted(result)
+    result = _result_for_mail(result_id)
+    return send_submitted(result) if result is not None else 0
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
 def notify_returned(*, result_id: int) -> int:
     """E-mail the unit's reporters that a result was returned, with the supervisor's comment."""
-    from indicators.models import Result
     from indicators.notifications import send_returned
 
-    result = Result.objects.select_related("assignment__definition", "org_unit", "round__fiscal_year").get(pk=result_id)
-    return send_returned(result)
+    result = _result_for_mail(result_id)
+    return send_returned(result) if result is not None else 0
 
 
 @shared_task(acks_late=True, time_limit=600)
 def send_deadline_reminders(today: str | None = None) -> int:
     """Daily (Celery beat): remind reporters of units with missing results as a round's deadline approaches.
 
-    Each (person, unit, round, days-before) reminder is recorded once, so a rerun on the same day — or a retry —
-    never sends the same reminder twice.
+    `today` (ISO date) is for tests and reruns. Each (person, unit, round, reminder) is recorded once, so a rerun
+    on the same day — or a retry — never sends the same reminder twice. Returns the number of e-mails sent.
     """
     import datetime as dt
 

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from indicators import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework-detail"),
+    path("", include("indicators.urls_review")),
+    path("", include("indicators.urls_entry")),
 ]

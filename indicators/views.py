@@ -15,9 +15,11 @@ from indicators.services.frameworks import assignment_rows, weight_summary
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from indicators.views_entry import my_work
+
     year = selectors.fiscal_year_current()
     frameworks = list(selectors.framework_list(fiscal_year=year)) if year else []
-    return render(request, "indicators/home.html", {"year": year, "frameworks": frameworks})
+    return render(request, "indicators/home.html", {"year": year, "frameworks": frameworks, "my_work": my_work(request.user)})
 
 
 @login_required

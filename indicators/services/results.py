@@ -195,6 +195,21 @@ def sub_results_save(*, actor: Any, result: Result, rows: list[dict[str, Any]]) 
     )
 
 
+@transaction.atomic
+def sub_results_clear(*, actor: Any, result: Result) -> None:
+    """Drop the per-sub-unit table when the unit switches to typing its totals (history keeps the old rows)."""
+    _require_editable(actor, result)
+    _require_open(actor, result)
+    for item in result.sub_results.all():
+        _history(item, actor)
+        item.delete()
+
+
+def _require_open(actor: Any, result: Result) -> None:
+    if not is_admin(actor) and not entry_is_open(result.round, result):
+        raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
+
+
 def _require_editable(actor: Any, result: Result) -> None:
     if not can_report_for(actor, result.org_unit):
         raise PermissionDenied("คุณไม่มีสิทธิ์รายงานผลของหน่วยงานนี้")
@@ -316,6 +331,7 @@ def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, descriptio
                  milestone_level: str = "") -> EvidenceFile:
     """Attach a file after checking its size, extension and content; stored privately under a random name."""
     _require_editable(actor, result)
+    _require_open(actor, result)
     name = Path(upload.name or "").name
     extension = Path(name).suffix.lower()
     if extension not in EVIDENCE_TYPES:
@@ -346,7 +362,9 @@ def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, descriptio
 
 @transaction.atomic
 def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
+    """Detach a file while the result is still editable (same rules as saving it)."""
     _require_editable(actor, evidence.result)
+    _require_open(actor, evidence.result)
     _history(evidence, actor)
     evidence.delete()  # the file stays on disk: history keeps a record of what was attached
 

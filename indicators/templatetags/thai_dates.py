@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -18,12 +19,14 @@ THAI_MONTHS_SHORT = (
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def thai_date(value: dt.date | None, style: str = "long") -> str:
-    """30 กันยายน 2564 (long) or 30 ก.ย. 64 (short)."""
+    """30 กันยายน 2564 (long) or 30 ก.ย. 64 (short); an aware datetime is shown in Asia/Bangkok."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         value = value.date()
     be = value.year + 543
     if style == "short":
