@@ -150,12 +150,15 @@ class DemoLoader:
         framework.org_units.set([unit])
         if not created:
             return
-        for source in template.assignments.select_related("definition").prefetch_related("own_criteria__levels"):
+        sources = template.assignments.select_related("definition").prefetch_related("own_criteria__levels")
+        number = 0
+        for source in sources.order_by("order"):
             weight = weights.get(source.definition.code)
             if weight is None:
                 continue
+            number += 1
             assignment = Assignment.objects.create(
-                framework=framework, definition=source.definition, number=source.number, order=source.order,
+                framework=framework, definition=source.definition, number=str(number), order=number,
                 component=source.component, weight=Decimal(weight), source_category=source.source_category,
                 source_detail_th=source.source_detail_th,
             )

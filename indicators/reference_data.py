@@ -8,6 +8,7 @@ kept on the row it concerns.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -151,13 +152,51 @@ def source_category(text: str) -> str:
     return str(SourceCategory.OTHER)
 
 
-def _text(value: Any) -> str:
+# Thai headings for the keys of the JSON's "definitions" blocks (the text under each is the document's own).
+DEFINITION_HEADINGS = {
+    "public_benefit_org": "องค์กรสาธารณประโยชน์ หมายถึง",
+    "developed": "ได้รับการพัฒนาศักยภาพ หมายถึง",
+    "participating": "มีส่วนร่วมในการจัดสวัสดิการสังคม หมายถึง",
+    "target_rule": "เป้าหมาย อพม.",
+    "entry_paths": "ช่องทางการเป็น อพม.",
+    "vulnerable_household": "ครัวเรือนเปราะบาง หมายถึง",
+    "household_levels": "ระดับครัวเรือนเปราะบาง",
+    "five_dimensions": "การพัฒนาคุณภาพชีวิต 5 มิติ",
+    "work_steps": "ขั้นตอนการดำเนินงาน",
+    "counting_rule": "การนับผลการดำเนินงาน",
+    "division_average_rule_th": "การคิดค่าคะแนนเฉลี่ยของกอง",
+    "target_group": "กลุ่มเป้าหมาย",
+    "participant_targets": "เป้าหมายผู้เข้าร่วมโครงการ (ราย)",
+    "bcg": "BCG Model",
+    "income_increase_fy2565": "รายได้ที่เพิ่มขึ้น ปีงบประมาณ พ.ศ. 2565",
+    "scope": "ขอบเขตการประเมิน",
+    "background": "ความเป็นมา",
+    "action_plan": "แผนปฏิบัติการ",
+}
+_NUMBERED = re.compile(r"^\(?\d+[).]")
+
+
+def _text(value: Any, depth: int = 0) -> str:
+    """Readable Thai from the JSON's nested notes: headings for known keys, lists numbered once."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "\n".join(f"{i}) {item}" for i, item in enumerate(value, start=1))
+        items = [_text(item, depth + 1) for item in value]
+        return "\n".join(item if _NUMBERED.match(item) else f"{i}) {item}" for i, item in enumerate(items, start=1))
     if isinstance(value, dict):
-        return "\n".join(f"{k}: {_text(v)}" for k, v in value.items())
+        lines = []
+        for key, item in value.items():
+            text = _text(item, depth + 1)
+            heading = DEFINITION_HEADINGS.get(str(key), str(key))
+            if str(key).isdigit() and len(str(key)) == 4:
+                lines.append(f"พ.ศ. {key}: {text}")
+            elif str(key).isdigit():
+                lines.append(f"{key}) {text}")
+            elif isinstance(item, (list, dict)):
+                lines.append(f"{heading}\n{text}")
+            else:
+                lines.append(f"{heading} {text}" if heading.endswith("หมายถึง") else f"{heading}: {text}")
+        return "\n".join(lines)
     return str(value)
 
 

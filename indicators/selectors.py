@@ -134,11 +134,14 @@ def unit_round(*, org_unit: OrgUnit, round: Round, policy: scoring.ScoringPolicy
 
 
 def review_queue(*, user: Any, status: str = Result.Status.SUBMITTED) -> QuerySet[Result]:
-    """Results waiting for this user's review (admins see all), oldest submission first; fixed queries."""
-    from indicators.permissions import is_admin, person_of, supervised_filter
+    """Results waiting for this user's review, oldest submission first; fixed queries.
+
+    Admins and directors (read-only) see every unit's results; supervisors those of the indicators they supervise.
+    """
+    from indicators.permissions import is_admin, is_director, person_of, supervised_filter
 
     results = Result.objects.filter(status=status)
-    if not is_admin(user):
+    if not (is_admin(user) or is_director(user)):
         person = person_of(user)
         if person is None:
             return Result.objects.none()

@@ -58,14 +58,8 @@ def may_open_queue(user: Any) -> bool:
 
 
 def queue_results(*, user: Any, status: str) -> QuerySet[Result]:
-    """selectors.review_queue, plus every result read-only for directors (the selector covers admins and supervisors)."""
-    if is_director(user) and not is_admin(user):
-        results = Result.objects.filter(status=status).select_related(
-            "org_unit", "round__fiscal_year", "assignment__definition", "assignment__framework", "submitted_by"
-        ).order_by("submitted_at", "pk")
-    else:
-        results = selectors.review_queue(user=user, status=status)
-    return results
+    """selectors.review_queue: supervisors their indicators, admins and directors (read-only) everything."""
+    return selectors.review_queue(user=user, status=status)
 
 
 def _with_scoring_rows(results: QuerySet[Result]) -> QuerySet[Result]:

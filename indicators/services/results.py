@@ -305,6 +305,7 @@ def result_reopen(*, actor: Any, result: Result, reason: str, until: dt.date) ->
     _history(result, actor)
     result.save()
     _reason(result, f"เปิดให้แก้ไข: {reason}")
+    _notify("notify_returned", result.pk)  # the reporters learn that they may edit again, and why
     return result
 
 
