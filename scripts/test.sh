@@ -5,7 +5,16 @@
 # 127.0.0.1 in temporary directories, runs the migrations check, ruff, mypy and pytest (arguments are passed
 # to pytest, e.g. `bash scripts/test.sh -k scoring`), then stops the services and removes the directories,
 # also on failure or Ctrl-C. Exits with pytest's status; "no tests collected" (5) counts as a failure.
+#
+# `bash scripts/test.sh --bench` starts the same services but runs the benchmarks instead of the tests
+# (benchmarks/bench_scoring.py, then benchmarks/bench_pages.py on the throw-away PostgreSQL).
 set -euo pipefail
+
+BENCH=0
+if [ "${1:-}" = "--bench" ]; then
+    BENCH=1
+    shift
+fi
 
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -112,6 +121,14 @@ export DSDW_TEST_RUN_DIR="$RUN_TMP"
 default_shared_dir
 note "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
 note "CHROMIUM_PATH=$CHROMIUM_PATH DSDW_SHARED_DIR=${DSDW_SHARED_DIR:-(settings default)}"
+
+if [ "$BENCH" -eq 1 ]; then
+    phase "Benchmark: scoring engine"
+    python benchmarks/bench_scoring.py
+    phase "Benchmark: entry and review pages (PostgreSQL)"
+    DEBUG=1 python benchmarks/bench_pages.py
+    exit 0
+fi
 
 phase "Migrations are up to date (makemigrations --check)"
 python manage.py makemigrations --check --dry-run
