@@ -28,6 +28,16 @@ class SourceCategory(models.TextChoices):
     OTHER = "other", _("อื่น ๆ")
 
 
+class ExternalSystem(models.TextChoices):
+    """Government systems whose scores DSDW enters rather than computes (DOMAIN.md §4.g)."""
+
+    ENERGY = "energy_ereport", _("ระบบ e-report พลังงาน (สนพ.)")
+    WASTE = "waste_ereport", _("ระบบ E-Report ขยะมูลฝอย (กรมควบคุมมลพิษ)")
+    ITA = "ita", _("ระบบ ITAS (สำนักงาน ป.ป.ช.)")
+    PMQA = "pmqa", _("ระบบสมัครรางวัลเลิศรัฐ (สำนักงาน ก.พ.ร.)")
+    GFMS = "gfms", _("ระบบ GFMS")
+
+
 class IndicatorDefinition(models.Model):
     """What an indicator measures in one fiscal year; never edited across years (copy forward instead)."""
 
@@ -49,13 +59,7 @@ class IndicatorDefinition(models.Model):
         MATURITY = "maturity", _("ระดับสถานะ")
         PLACEHOLDER = "placeholder", _("กลุ่มตัวชี้วัดที่หน่วยงานกำหนดเอง")
 
-    class ExternalSystem(models.TextChoices):
-        NONE = "", _("ไม่มี")
-        ENERGY = "energy_ereport", _("ระบบ e-report พลังงาน (สนพ.)")
-        WASTE = "waste_ereport", _("ระบบ E-Report ขยะมูลฝอย (กรมควบคุมมลพิษ)")
-        ITA = "ita", _("ระบบ ITAS (สำนักงาน ป.ป.ช.)")
-        PMQA = "pmqa", _("ระบบสมัครรางวัลเลิศรัฐ (สำนักงาน ก.พ.ร.)")
-        GFMS = "gfms", _("ระบบ GFMS")
+    ExternalSystem = ExternalSystem
 
     class Status(models.TextChoices):
         NEW = "new", _("ตัวชี้วัดใหม่")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.models.calendar import FiscalYear, Round
+from indicators.models.catalog import ExternalSystem
 from indicators.models.framework import Assignment
 from indicators.models.org import OrgUnit, Province
 from indicators.storage import private_storage
@@ -215,11 +216,7 @@ class SubUnitResult(models.Model):
 class ExternalScore(models.Model):
     """A score produced by another government system, stored once per system, organisation and period (§4.g)."""
 
-    class System(models.TextChoices):
-        ENERGY = "energy_ereport", _("ระบบ e-report พลังงาน (สนพ.)")
-        WASTE = "waste_ereport", _("ระบบ E-Report ขยะมูลฝอย (กรมควบคุมมลพิษ)")
-        ITA = "ita", _("ระบบ ITAS (สำนักงาน ป.ป.ช.)")
-        PMQA = "pmqa", _("ระบบสมัครรางวัลเลิศรัฐ (สำนักงาน ก.พ.ร.)")
+    System = ExternalSystem
 
     system = models.CharField(_("ระบบ"), max_length=20, choices=System.choices)
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="external_scores")
