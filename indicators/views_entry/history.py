@@ -1,0 +1,188 @@
+"""A result's history: who changed what, when (result, milestones, breakdown rows, evidence)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.forms import (
+    show_number,
+)
+from indicators.models import (
+    EvidenceFile,
+    MilestoneCompletion,
+    Result,
+    SubUnitResult,
+)
+from indicators.permissions import can_view_result, person_of
+from indicators.services.results import (
+    FIELD_LABELS,
+)
+from indicators.templatetags.thai_dates import thai_date
+
+# ---- history ---------------------------------------------------------------------------------------------------
+
+HIDDEN_HISTORY_FIELDS = {"version", "updated_at", "created_at", "updated_by", "created_by", "is_demo"}
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return _("ระบบ")
+    person = person_of(user)
+    return person.full_name if person else user.get_username()
+
+
+def _show(value: Any, name: str = "") -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "status":
+        return str(Result.Status(value).label)
+    if isinstance(value, bool):
+        return _("ใช่") if value else _("ไม่ใช่")
+    if isinstance(value, Decimal):
+        return show_number(value)
+    if isinstance(value, dt.datetime):
+        return thai_date(timezone.localtime(value))
+    if isinstance(value, dt.date):
+        return thai_date(value)
+    return str(value)
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    title: str
+    lines: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
+    notes: list[str] = field(default_factory=list)
+
+
+@login_required
+def result_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed what and when: the result's own history plus its milestones, evidence and sub-unit rows."""
+    result = get_object_or_404(
+        Result.objects.select_related(
+            "assignment__definition", "assignment__framework", "org_unit", "round__fiscal_year"
+        ),
+        pk=pk,
+    )
+    if not can_view_result(request.user, result):
+        raise Http404(_("ไม่พบผลการดำเนินงาน"))
+    entries: list[HistoryEntry] = []
+    records = list(result.history.select_related("history_user__person").order_by("history_date", "history_id"))
+    labels = {f.name: str(f.verbose_name) for f in Result._meta.get_fields() if hasattr(f, "verbose_name")}
+    previous = None
+    for record in records:
+        title = record.history_change_reason or (_("สร้างผลการดำเนินงาน") if record.history_type == "+" else _("แก้ไข"))
+        item = HistoryEntry(record.history_date, _who(record.history_user), title)
+        if previous is None:
+            for name in FIELD_LABELS:
+                value = getattr(record, name)
+                if value not in (None, "", False):
+                    item.lines.append((labels[name], "—", _show(value, name)))
+            item.lines.append((labels["status"], "—", _show(record.status, "status")))
+        else:
+            delta = record.diff_against(previous, excluded_fields=HIDDEN_HISTORY_FIELDS)
+            for change in delta.changes:
+                if change.field in labels:
+                    item.lines.append(
+                        (labels[change.field], _show(change.old, change.field), _show(change.new, change.field))
+                    )
+        item.lines.sort(key=lambda line: line[0] != labels["status"])
+        entries.append(item)
+        previous = record
+    entries += _milestone_history(result) + _evidence_history(result) + _sub_unit_history(result)
+    entries = _merge_saves(sorted(entries, key=lambda e: e.when))
+    entries.reverse()
+    return render(
+        request,
+        "indicators/entry/history.html",
+        {
+            "result": result,
+            "entries": entries,
+            "entry_url": reverse("result-entry", args=[result.round_id, result.org_unit_id, result.assignment_id]),
+        },
+    )
+
+
+def _merge_saves(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """One card per save: the result's record, its milestone rows and its sub-unit table are written together."""
+    merged: list[HistoryEntry] = []
+    for item in entries:
+        last = merged[-1] if merged else None
+        if last is not None and last.who == item.who and (item.when - last.when) <= dt.timedelta(seconds=2):
+            titles = [t for t in [*last.title.split(" · "), item.title] if t]
+            if len(set(titles)) > 1:
+                titles = [t for t in titles if t != _("แก้ไข")]  # a named action says more than "edited"
+            last.title = " · ".join(dict.fromkeys(titles))
+            last.lines += item.lines
+            last.notes += item.notes
+            continue
+        merged.append(item)
+    generic = {_("แก้ไข"), _("บันทึกตารางผลรายหน่วยงาน")}
+    return [e for e in merged if e.lines or e.notes or e.title not in generic]
+
+
+def _milestone_history(result: Result) -> list[HistoryEntry]:
+    history = MilestoneCompletion.history.filter(result_id=result.pk).select_related("history_user__person")
+    out = []
+    last: dict[int, Any] = {}
+    for record in history.order_by("history_date", "history_id"):
+        what = _("ขั้นตอนระดับ %(level)s") % {"level": record.level}
+        if record.deliverable_index:
+            what += _(" ผลผลิตที่ %(n)s") % {"n": record.deliverable_index + 1}
+        before = last.get(record.id)
+        now = (record.done, record.done_on, record.evidence_th)
+        last[record.id] = now
+        if before == now:
+            continue
+        item = HistoryEntry(record.history_date, _who(record.history_user), _("บันทึกขั้นตอนการดำเนินงาน"))
+        names = (_("ดำเนินการแล้ว"), _("วันที่ดำเนินการ"), _("หลักฐาน"))
+        for index, name in enumerate(names):
+            old = before[index] if before else None
+            if old != now[index] and not (before is None and now[index] in (None, "", False)):
+                item.lines.append((f"{what}: {name}", _show(old), _show(now[index])))
+        if item.lines:
+            out.append(item)
+    return out
+
+
+def _evidence_history(result: Result) -> list[HistoryEntry]:
+    history = EvidenceFile.history.filter(result_id=result.pk).select_related("history_user__person")
+    out = []
+    for record in history.order_by("history_date", "history_id"):
+        if record.history_type == "+":
+            title = _("แนบไฟล์หลักฐาน")
+        elif record.history_type == "-":
+            title = _("ลบไฟล์หลักฐาน")
+        else:
+            continue
+        item = HistoryEntry(record.history_date, _who(record.history_user), title)
+        note = record.original_name
+        if record.milestone_level:
+            note += " " + _("(ขั้นตอนระดับ %(level)s)") % {"level": record.milestone_level}
+        item.notes.append(note)
+        out.append(item)
+    return out
+
+
+def _sub_unit_history(result: Result) -> list[HistoryEntry]:
+    """The breakdown table is replaced on each save: one entry per save listing the rows saved."""
+    history = SubUnitResult.history.filter(result_id=result.pk, history_type="+").select_related("history_user__person")
+    out: list[HistoryEntry] = []
+    for record in history.order_by("history_date", "history_id"):
+        stamp = record.history_date.replace(microsecond=0)
+        if not out or out[-1].when.replace(microsecond=0) != stamp or out[-1].who != _who(record.history_user):
+            out.append(HistoryEntry(record.history_date, _who(record.history_user), _("บันทึกตารางผลรายหน่วยงาน")))
+        out[-1].notes.append(
+            _("%(unit)s: ตัวตั้ง %(n)s / ตัวหาร %(d)s")
+            % {"unit": record.label_th, "n": _show(record.numerator), "d": _show(record.denominator)}
+        )
+    return out
