@@ -8,3 +8,6 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = _("รายงานและคะแนน")
+
+    def ready(self) -> None:
+        from reporting import signals  # noqa: F401  (connects the recompute triggers)

@@ -32,6 +32,7 @@ from indicators.models import (
     SubUnitResult,
 )
 from indicators.permissions import can_report_for, can_review, is_admin, person_of
+from reporting.services import queue_unit_recompute
 
 RESULT_FIELDS = frozenset({
     "value", "numerator", "denominator", "achieved_level", "level1_milestone_done", "second_value",
@@ -246,6 +247,7 @@ def result_submit(*, actor: Any, result: Result, expected_version: int | None = 
     result.save()
     _reason(result, "ส่งผลการดำเนินงานให้ผู้กำกับดูแล")
     _notify("notify_submitted", result.pk)
+    queue_unit_recompute(result)
     return result
 
 
@@ -268,6 +270,7 @@ def result_return(*, actor: Any, result: Result, comment: str) -> Result:
     result.save()
     _reason(result, f"ส่งกลับแก้ไข: {comment}")
     _notify("notify_returned", result.pk)
+    queue_unit_recompute(result)
     return result
 
 
@@ -285,6 +288,7 @@ def result_approve(*, actor: Any, result: Result) -> Result:
     _history(result, actor)
     result.save()
     _reason(result, "อนุมัติผลการดำเนินงาน")
+    queue_unit_recompute(result)
     return result
 
 
@@ -306,6 +310,7 @@ def result_reopen(*, actor: Any, result: Result, reason: str, until: dt.date) ->
     result.save()
     _reason(result, f"เปิดให้แก้ไข: {reason}")
     _notify("notify_returned", result.pk)  # the reporters learn that they may edit again, and why
+    queue_unit_recompute(result)
     return result
 
 

@@ -1,0 +1,101 @@
+"""Thai admin for stored scores: scorecards (live and frozen copy), result scores and failed recompute jobs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import ResultScore, Scorecard, ScoreJob
+from reporting.services import scorecard_freeze
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Scores are derived data: they are written only by the services, never by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(ReadOnlyAdmin):
+    list_display = ("org_unit", "round", "total_100", "band_label_th", "reported_count", "missing_count", "status",
+                    "frozen", "computed_at")
+    list_filter = ("round__fiscal_year", "round__number", "band_code", "status", "frozen")
+    search_fields = ("org_unit__name_th", "org_unit__code")
+    list_select_related = ("org_unit", "round__fiscal_year")
+    actions = ["freeze"]
+    fieldsets = (
+        (_("ฉบับปัจจุบัน (คำนวณใหม่ทุกครั้งที่ข้อมูลเปลี่ยน)"), {"fields": (
+            "org_unit", "round", "framework", "status", "error", "scale", "performance_sum", "potential_sum",
+            "weighted_sum", "weight_total", "total_100", "total_100_exact", "band_label_th", "indicator_count",
+            "reported_count", "missing_count", "rows_display", "computed_at",
+        )}),
+        (_("ฉบับที่ล็อกไว้ (ไม่เปลี่ยนอีก)"), {"fields": ("frozen", "frozen_by", "frozen_at", "frozen_display")}),
+    )
+
+    @admin.display(description=_("รายการตัวชี้วัด"))
+    def rows_display(self, obj: Scorecard) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.payload, ensure_ascii=False, indent=1))
+
+    @admin.display(description=_("ฉบับที่ล็อกไว้"))
+    def frozen_display(self, obj: Scorecard) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.frozen_payload, ensure_ascii=False, indent=1))
+
+    readonly_fields = ("rows_display", "frozen_display")
+
+    @admin.action(description=_("ล็อกฉบับรับรองของผลการประเมินที่เลือก"))
+    def freeze(self, request: HttpRequest, queryset: QuerySet[Scorecard]) -> None:
+        frozen = 0
+        for scorecard in queryset:
+            try:
+                scorecard_freeze(actor=request.user, scorecard=scorecard)
+                frozen += 1
+            except (PermissionDenied, ValidationError) as exc:
+                message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{scorecard}: {message}", messages.ERROR)
+        if frozen:
+            self.message_user(request, f"ล็อกแล้ว {frozen} รายการ", messages.SUCCESS)
+
+
+@admin.register(ResultScore)
+class ResultScoreAdmin(ReadOnlyAdmin):
+    list_display = ("result", "score", "method", "computed_at")
+    list_filter = ("method", "result__round__fiscal_year", "result__round__number")
+    list_select_related = ("result__org_unit", "result__round__fiscal_year", "result__assignment__definition")
+    readonly_fields = ("result", "method", "score", "score_exact", "value", "value_exact", "explanation_th",
+                       "problem_th", "details", "fingerprint", "computed_at")
+    exclude = ("content_hash",)
+
+
+class FailedFilter(admin.SimpleListFilter):
+    title = _("ผลลัพธ์")
+    parameter_name = "failed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", str(_("ล้มเหลว")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ScoreJob]) -> QuerySet[ScoreJob]:
+        return queryset.filter(status=ScoreJob.Status.FAILED) if self.value() == "1" else queryset
+
+
+@admin.register(ScoreJob)
+class ScoreJobAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "kind", "params", "reason", "status", "attempts", "scorecards", "error_short", "created_at",
+                    "finished_at")
+    list_filter = (FailedFilter, "status", "kind")
+    readonly_fields = ("kind", "params", "reason", "status", "attempts", "scorecards", "error", "created_at",
+                       "started_at", "finished_at")
+
+    @admin.display(description=_("ข้อผิดพลาด"))
+    def error_short(self, obj: ScoreJob) -> str:
+        return obj.error.splitlines()[0][:120] if obj.error else ""

@@ -1,0 +1,132 @@
+"""Stored scores: per result, per unit and round (scorecard, with a frozen copy), and the jobs that compute them.
+
+Scores are derived data (DOMAIN.md §10): Celery recomputes them whenever results, criteria, weights or the year's
+scoring policy change. Every write goes through reporting/services.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Framework, OrgUnit, Result, Round
+
+SCORE = {"max_digits": 12, "decimal_places": 4, "null": True, "blank": True}
+# Exact (unrounded) values are kept to 16 decimals: far beyond the 4 printed, enough to re-derive any rounding.
+EXACT = {"max_digits": 34, "decimal_places": 16, "null": True, "blank": True}
+
+
+class ResultScore(models.Model):
+    """The score of one result as computed by the engine, with the arithmetic in Thai (DOMAIN §4, §6.1 item 8)."""
+
+    class Method(models.TextChoices):
+        DIRECT = "direct", _("คิดจากผลการดำเนินงานของหน่วยงาน")
+        PROVINCE_AVERAGE = "province_average", _("คะแนนเฉลี่ยของกองจากคะแนนรายจังหวัด (§4.h)")
+        NOT_COMPUTABLE = "not_computable", _("คำนวณไม่ได้")
+
+    result = models.OneToOneField(Result, verbose_name=_("ผลการดำเนินงาน"), on_delete=models.CASCADE, related_name="stored_score")
+    method = models.CharField(_("วิธีคิด"), max_length=20, choices=Method.choices)
+    score = models.DecimalField(_("คะแนน (ก)"), **SCORE)
+    score_exact = models.DecimalField(_("คะแนนก่อนปัดเศษ"), **EXACT)
+    value = models.DecimalField(_("ค่าที่ใช้คิดคะแนน"), **EXACT)
+    value_exact = models.DecimalField(_("ค่าก่อนปัดเศษ"), **EXACT)
+    explanation_th = models.TextField(_("วิธีคำนวณ"), blank=True)
+    problem_th = models.TextField(_("เหตุที่คำนวณไม่ได้"), blank=True)
+    details = models.JSONField(_("รายละเอียด"), default=dict, blank=True, help_text=_("เช่น คะแนนรายจังหวัด"))
+    fingerprint = models.CharField(_("รหัสเกณฑ์และนโยบายที่ใช้"), max_length=64, blank=True)
+    content_hash = models.CharField(_("รหัสเนื้อหา"), max_length=64, blank=True)
+    computed_at = models.DateTimeField(_("คำนวณเมื่อ"))
+
+    class Meta:
+        verbose_name = _("คะแนนของผลการดำเนินงาน")
+        verbose_name_plural = _("คะแนนของผลการดำเนินงาน")
+
+    def __str__(self) -> str:
+        return f"{self.result} = {self.score if self.score is not None else '-'}"
+
+
+class Scorecard(models.Model):
+    """A unit's scorecard for one round: Σ ค = ก × ข by component, the 100-point total and its band (DOMAIN §4.i).
+
+    The live fields follow every recompute; ``frozen_payload`` is the copy taken by scorecard_freeze() and is never
+    changed afterwards.
+    """
+
+    class Status(models.TextChoices):
+        COMPUTED = "computed", _("คำนวณแล้ว")
+        NOT_COMPUTABLE = "not_computable", _("คำนวณไม่ได้")
+        FAILED = "failed", _("คำนวณล้มเหลว")
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="scorecards")
+    round = models.ForeignKey(Round, verbose_name=_("รอบ"), on_delete=models.CASCADE, related_name="scorecards")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("กรอบตัวชี้วัด"), null=True, blank=True, on_delete=models.SET_NULL, related_name="scorecards"
+    )
+    status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.COMPUTED)
+    scale = models.CharField(_("มาตรวัดคะแนน"), max_length=20, blank=True)
+    weighted_sum = models.DecimalField(_("ผลรวมคะแนนถ่วงน้ำหนัก (Σ ค)"), **SCORE)
+    performance_sum = models.DecimalField(_("Σ ค Performance Base"), **SCORE)
+    potential_sum = models.DecimalField(_("Σ ค Potential Base"), **SCORE)
+    weight_total = models.DecimalField(_("น้ำหนักรวม"), **SCORE)
+    total_100 = models.DecimalField(_("คะแนนรวม (เต็ม 100)"), **SCORE)
+    total_100_exact = models.DecimalField(_("คะแนนรวมก่อนปัดเศษ"), **EXACT)
+    band_code = models.CharField(_("ระดับผลการประเมิน (รหัส)"), max_length=30, blank=True)
+    band_label_th = models.CharField(_("ระดับผลการประเมิน"), max_length=100, blank=True)
+    indicator_count = models.PositiveIntegerField(_("จำนวนตัวชี้วัดที่คิดคะแนน"), default=0)
+    reported_count = models.PositiveIntegerField(_("รายงานแล้ว"), default=0)
+    missing_count = models.PositiveIntegerField(_("ยังไม่รายงาน"), default=0)
+    payload = models.JSONField(_("รายการตามที่คำนวณ"), default=dict, blank=True)
+    policy = models.JSONField(_("นโยบายการคิดคะแนนที่ใช้"), default=dict, blank=True)
+    content_hash = models.CharField(_("รหัสเนื้อหา"), max_length=64, blank=True)
+    error = models.TextField(_("ข้อผิดพลาด/เหตุที่คำนวณไม่ได้"), blank=True)
+    computed_at = models.DateTimeField(_("คำนวณเมื่อ"), null=True, blank=True)
+    frozen = models.BooleanField(_("ล็อกฉบับรับรองแล้ว"), default=False)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้ล็อก"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    frozen_at = models.DateTimeField(_("ล็อกเมื่อ"), null=True, blank=True)
+    frozen_payload = models.JSONField(_("ฉบับที่ล็อกไว้"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-round__fiscal_year__be_year", "round__number", "org_unit__code"]
+        constraints = [models.UniqueConstraint(fields=["org_unit", "round"], name="uniq_scorecard_per_unit_round")]
+        verbose_name = _("ผลการประเมิน (Scorecard)")
+        verbose_name_plural = _("ผลการประเมิน (Scorecard)")
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} — {self.round}"
+
+
+class ScoreJob(models.Model):
+    """One queued recompute (a unit and round, or a whole year): its progress and, when it failed, why."""
+
+    class Kind(models.TextChoices):
+        UNIT_ROUND = "unit_round", _("หน่วยงานและรอบ")
+        YEAR = "year", _("ทั้งปีงบประมาณ")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังคำนวณ")
+        RETRYING = "retrying", _("รอลองใหม่")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ล้มเหลว")
+
+    kind = models.CharField(_("ชนิด"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("พารามิเตอร์"), default=dict, blank=True)
+    reason = models.CharField(_("สาเหตุที่คำนวณใหม่"), max_length=200, blank=True)
+    status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveIntegerField(_("จำนวนครั้งที่ทำ"), default=0)
+    scorecards = models.PositiveIntegerField(_("จำนวน scorecard ที่คำนวณ"), default=0)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    started_at = models.DateTimeField(_("เริ่มเมื่อ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("งานคำนวณคะแนน")
+        verbose_name_plural = _("งานคำนวณคะแนน")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.params} — {self.get_status_display()}"
