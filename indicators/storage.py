@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.utils.functional import LazyObject
+from django.core.files.storage import FileSystemStorage, Storage
 
 
-class _PrivateStorage(LazyObject):
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-private_storage = _PrivateStorage()
+def private_storage() -> Storage:
+    """A callable, so migrations record the function and not this machine's PRIVATE_MEDIA_ROOT path."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)

@@ -15,7 +15,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import empty
 
 from indicators.models import (
     Assignment,
@@ -120,12 +119,11 @@ def director(django_user_model: Any) -> Any:
 
 
 @pytest.fixture
-def private_media(settings: Any, tmp_path: Any) -> Any:
+def private_media(settings: Any, tmp_path: Any, monkeypatch: Any) -> Any:
     """Evidence goes to a temporary private directory."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    private_storage._wrapped = empty
-    yield tmp_path
-    private_storage._wrapped = empty
+    monkeypatch.setattr(EvidenceFile._meta.get_field("file"), "storage", private_storage())
+    return tmp_path
 
 
 def assignment(framework: Framework, code: str) -> Assignment:
