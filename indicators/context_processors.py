@@ -16,4 +16,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         return {}
     person = person_of(user)
     supervisor = person is not None and person.role == Person.Role.SUPERVISOR
-    return {"nav_can_review": is_admin(user) or is_director(user) or supervisor}
+    leader = is_admin(user) or is_director(user)
+    return {"nav_can_review": leader or supervisor, "nav_can_report": leader}

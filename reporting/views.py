@@ -1,0 +1,71 @@
+"""Report pages: the director's scorecard on screen, as PDF and as XLSX (the same document, DOMAIN.md §6.6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from indicators.models import FiscalYear, OrgUnit, Round
+from indicators.permissions import is_admin, is_director, visible_units
+from reporting.documents import scorecard as scorecard_doc
+from reporting.services import ScorecardError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """Choose year, round and unit (among the user's visible units); show the scorecard or download it."""
+    units = visible_units(request.user).order_by("kind", "code")
+    if not (is_admin(request.user) or is_director(request.user)) and not units.exists():
+        raise Http404
+    years = list(FiscalYear.objects.filter(rounds__isnull=False).distinct().order_by("-be_year"))
+    year_be = _int(request.GET.get("year")) or (years[0].be_year if years else None)
+    round_number = _int(request.GET.get("round")) or 1
+    code = request.GET.get("unit") or ""
+    unit: OrgUnit | None = None
+    if code:
+        unit = units.filter(code=code).first()
+        if unit is None:
+            raise Http404
+    elif not (is_admin(request.user) or is_director(request.user)):
+        unit = units.first()
+    round_ = Round.objects.select_related("fiscal_year").filter(fiscal_year__be_year=year_be, number=round_number).first()
+    context: dict[str, Any] = {
+        "units": units, "years": years, "year": year_be, "round_number": round_number, "unit": unit,
+        "round": round_, "error": "",
+    }
+    if unit is not None and round_ is not None:
+        try:
+            doc = scorecard_doc.build(org_unit=unit, round=round_, use_frozen=request.GET.get("frozen") == "1")
+        except ScorecardError as exc:
+            context["error"] = str(exc)
+        else:
+            name = f"scorecard-{unit.code}-{year_be}-r{round_number}"
+            output = request.GET.get("format")
+            if output == "pdf":
+                response = HttpResponse(
+                    scorecard_doc.to_pdf(doc, thai_digits=request.GET.get("thai_digits") == "1"),
+                    content_type="application/pdf",
+                )
+                response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+                return response
+            if output == "xlsx":
+                response = HttpResponse(scorecard_doc.to_xlsx(doc), content_type=XLSX)
+                response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+                return response
+            context.update(scorecard_doc.display(doc))
+            context["query"] = f"year={year_be}&round={round_number}&unit={unit.code}"
+    elif unit is not None:
+        context["error"] = f"ไม่พบรอบที่ {round_number} ของปีงบประมาณ พ.ศ. {year_be}"
+    return render(request, "reporting/scorecard.html", context)
