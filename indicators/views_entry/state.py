@@ -1,5 +1,6 @@
 """The entry page's state: reads with a fixed number of queries, editability, forms and rendering."""
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -215,10 +216,8 @@ def _pretty(label: str, raw: str) -> str:
         return "—"
     if raw in ("True", "False"):
         return _("ใช่") if raw == "True" else _("ไม่ใช่")
-    try:
+    with contextlib.suppress(ValueError):
         return thai_date(dt.date.fromisoformat(raw))
-    except ValueError:
-        pass
     try:
         return show_number(Decimal(raw))
     except InvalidOperation:
