@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import ResultScore, Scorecard, ScoreJob
+from reporting.models import BookSection, ResultScore, Scorecard, ScoreJob
 from reporting.services import scorecard_freeze
 
 
@@ -99,3 +99,13 @@ class ScoreJobAdmin(ReadOnlyAdmin):
     @admin.display(description=_("ข้อผิดพลาด"))
     def error_short(self, obj: ScoreJob) -> str:
         return obj.error.splitlines()[0][:120] if obj.error else ""
+
+
+@admin.register(BookSection)
+class BookSectionAdmin(admin.ModelAdmin):
+    """The foreword and narrative annex of an annual results book, written by the administration development group."""
+
+    list_display = ("title_th", "fiscal_year", "org_unit", "position", "order", "updated_at")
+    list_filter = ("fiscal_year", "position")
+    search_fields = ("title_th", "body_th", "org_unit__name_th")
+    autocomplete_fields = ("org_unit",)

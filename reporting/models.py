@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Framework, OrgUnit, Result, Round
+from indicators.models import FiscalYear, Framework, OrgUnit, Result, Round
 
 SCORE = {"max_digits": 12, "decimal_places": 4, "null": True, "blank": True}
 # Exact (unrounded) values are kept to 16 decimals: far beyond the 4 printed, enough to re-derive any rounding.
@@ -130,3 +130,33 @@ class ScoreJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.params} — {self.get_status_display()}"
+
+
+class BookSection(models.Model):
+    """Free text of an annual results book (DOMAIN.md §6.1): the foreword (คำนำ) and narrative annex sections
+    such as the FY2564 lessons-learned chapter. Written by the administration development group in the admin."""
+
+    class Position(models.TextChoices):
+        FOREWORD = "foreword", _("คำนำ")
+        ANNEX = "annex", _("ภาคผนวก/บทวิเคราะห์ท้ายเล่ม")
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.CASCADE, related_name="book_sections"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="book_sections",
+        help_text=_("เล่มรายงานของหน่วยงานนี้ (กรม กอง หรือหน่วยงาน)"),
+    )
+    position = models.CharField(_("ตำแหน่งในเล่ม"), max_length=20, choices=Position.choices)
+    order = models.PositiveIntegerField(_("ลำดับ"), default=0)
+    title_th = models.CharField(_("หัวข้อ"), max_length=300)
+    body_th = models.TextField(_("เนื้อหา"), help_text=_("ย่อหน้าคั่นด้วยบรรทัดว่าง"))
+    updated_at = models.DateTimeField(_("แก้ไขเมื่อ"), auto_now=True)
+
+    class Meta:
+        ordering = ["fiscal_year", "org_unit", "position", "order", "pk"]
+        verbose_name = _("ข้อความในเล่มรายงานประจำปี")
+        verbose_name_plural = _("ข้อความในเล่มรายงานประจำปี")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} — {self.title_th}"

@@ -83,6 +83,10 @@ class IndicatorDefinition(models.Model):
     )
     source_detail_th = models.CharField(_("รายละเอียดที่มา"), max_length=300, blank=True)
     description_th = models.TextField(_("คำอธิบาย"), blank=True)
+    breakdown_columns = models.JSONField(
+        _("คอลัมน์รายละเอียดของตารางรายหน่วยงาน"), default=list, blank=True,
+        help_text=_('หัวคอลัมน์เพิ่มเติมของตารางสถิติรายหน่วยงาน เช่น [{"key": "returned_to_family", "label_th": "กลับคืนสู่ครอบครัว"}]'),
+    )
     scope_th = models.TextField(_("ขอบเขตการประเมิน"), blank=True)
     formula_numerator_th = models.TextField(_("ตัวตั้ง (สูตรการคำนวณ)"), blank=True)
     formula_denominator_th = models.TextField(_("ตัวหาร (สูตรการคำนวณ)"), blank=True)

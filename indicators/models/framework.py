@@ -118,6 +118,11 @@ class Assignment(models.Model):
         related_name="supervised_assignments",
     )
     collectors = models.ManyToManyField(Person, verbose_name=_("ผู้จัดเก็บข้อมูล"), blank=True, related_name="collected_assignments")
+    plan_issue_th = models.TextField(
+        _("แผนปฏิบัติราชการกรม เรื่อง/ประเด็นยุทธศาสตร์กอง"), blank=True,
+        help_text=_("คอลัมน์แรกของตารางสรุปตัวชี้วัดและเอกสารแนบท้ายการประเมินฯ (ภาคผนวก 1)"),
+    )
+    goal_th = models.TextField(_("เป้าประสงค์"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -83,6 +83,9 @@ class OrgUnit(models.Model):
     )
     valid_from_fy = models.PositiveIntegerField(_("ใช้ตั้งแต่ปีงบประมาณ (พ.ศ.)"), null=True, blank=True)
     valid_to_fy = models.PositiveIntegerField(_("ใช้ถึงปีงบประมาณ (พ.ศ.)"), null=True, blank=True)
+    duties_th = models.TextField(
+        _("หน้าที่"), blank=True, help_text=_("หน้าที่ของหน่วยงาน บรรทัดละหนึ่งข้อ (เอกสารแนบท้ายการประเมินฯ ภาคผนวก 1)")
+    )
     is_demo = models.BooleanField(_("ข้อมูลสาธิต"), default=False)
     order = models.PositiveIntegerField(_("ลำดับ"), default=0)
     history = HistoricalRecords()
