@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start DSDW KPI with the FY2566 reference data and demo users:  bash scripts/run.sh
+# Start DSDW KPI with the FY2566 reference data, FY2564 results and demo users:  bash scripts/run.sh
 #
 # Quick start: DEBUG=1, SQLite (./db.sqlite3) and Celery tasks run in-process, unless you exported
 # DATABASE_URL / REDIS_URL / DEBUG yourself. Safe to run again: every loader is idempotent.
@@ -36,6 +36,9 @@ python manage.py migrate --noinput
 
 phase "FY2566 reference data (load_reference_data)"
 python manage.py load_reference_data
+
+phase "FY2564 results and annual book texts (load_fy2564)"
+python manage.py load_fy2564
 
 phase "Demo units, users and results (load_demo_data)"
 python manage.py load_demo_data

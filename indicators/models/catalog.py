@@ -87,6 +87,10 @@ class IndicatorDefinition(models.Model):
         _("คอลัมน์รายละเอียดของตารางรายหน่วยงาน"), default=list, blank=True,
         help_text=_('หัวคอลัมน์เพิ่มเติมของตารางสถิติรายหน่วยงาน เช่น [{"key": "returned_to_family", "label_th": "กลับคืนสู่ครอบครัว"}]'),
     )
+    unit_table_title_th = models.CharField(
+        _("หัวข้อตารางสถิติรายหน่วยงาน"), max_length=300, blank=True,
+        help_text=_("เช่น สถิติกลุ่มเป้าหมายที่ได้รับการพัฒนาศักยภาพและมีสมรรถภาพที่ดีขึ้น (เล่มรายงานผลประจำปี)"),
+    )
     scope_th = models.TextField(_("ขอบเขตการประเมิน"), blank=True)
     formula_numerator_th = models.TextField(_("ตัวตั้ง (สูตรการคำนวณ)"), blank=True)
     formula_denominator_th = models.TextField(_("ตัวหาร (สูตรการคำนวณ)"), blank=True)
