@@ -85,6 +85,36 @@ DEMO_THRESHOLDS = {
 }
 
 
+# Document 003 prints only the blank form of the attachment "หน้าที่ เป้าประสงค์ และตัวชี้วัดของ ..." (appendix 1):
+# it has no duties, plan issues or goals of any division. These are invented for กคส. (div-3) and marked (สาธิต);
+# they are written only where the field is still empty, so text an admin entered is never overwritten.
+DEMO_KKS_DUTIES = [
+    "คุ้มครองสวัสดิภาพและพัฒนาคุณภาพชีวิตคนไร้ที่พึ่งและผู้ประสบปัญหาทางสังคม (สาธิต)",
+    "พัฒนารูปแบบและมาตรฐานการให้บริการของสถานคุ้มครองคนไร้ที่พึ่งและศูนย์ส่งเสริมและพัฒนาทักษะชีวิต (สาธิต)",
+    "ส่งเสริมการฟื้นฟูสมรรถภาพและการคืนสู่สังคมของกลุ่มเป้าหมาย (สาธิต)",
+    "กำกับ ติดตาม และสนับสนุนการดำเนินงานของหน่วยงานในสังกัด (สาธิต)",
+]
+_DEMO_PLAN_VULNERABLE = (
+    "แผนปฏิบัติราชการกรม เรื่องการพัฒนาคุณภาพชีวิตกลุ่มเปราะบาง (สาธิต)",
+    "กลุ่มเปราะบางได้รับการคุ้มครองและพัฒนาคุณภาพชีวิตอย่างทั่วถึง (สาธิต)",
+)
+_DEMO_PLAN_REHAB = (
+    "ประเด็นยุทธศาสตร์กอง: พัฒนาศักยภาพและการคืนสู่สังคมของกลุ่มเป้าหมาย (สาธิต)",
+    "กลุ่มเป้าหมายมีสมรรถภาพดีขึ้นและกลับคืนสู่สังคมได้ (สาธิต)",
+)
+_DEMO_PLAN_ORG = (
+    "แผนปฏิบัติราชการกรม เรื่องการพัฒนาองค์การสู่ระบบราชการ 4.0 (สาธิต)",
+    "การบริหารจัดการมีประสิทธิภาพ โปร่งใส และตรวจสอบได้ (สาธิต)",
+)
+#: (plan issue, goal) by indicator code in the กคส. framework; the rest of its indicators get _DEMO_PLAN_ORG.
+DEMO_KKS_PLAN = {
+    "CORE": _DEMO_PLAN_VULNERABLE,
+    "HOUSEHOLD": _DEMO_PLAN_VULNERABLE,
+    "PMQA_KPI_IMPROVED": _DEMO_PLAN_REHAB,
+    "PMQA_KPI_REINTEGRATION": _DEMO_PLAN_REHAB,
+}
+
+
 class DemoLoader:
     def __init__(self) -> None:
         self.year = FiscalYear.objects.get(be_year=FY)
@@ -102,6 +132,7 @@ class DemoLoader:
         users = self._users()
         admin_user = users["admin"]
         self._supervisors(users["supervisor"])
+        self._kks_agreement_attachment()
         self._kks_results(admin_user)
         self._shelter_results(admin_user, units["demo-shelter-thapthuan"])
         return self.lines
@@ -207,6 +238,20 @@ class DemoLoader:
             supervisor=person
         )
         Assignment.objects.filter(framework__is_demo=True, framework__fiscal_year=self.year).update(supervisor=person)
+
+    def _kks_agreement_attachment(self) -> None:
+        """Demo duties, plan issues and goals of กคส. for the agreement's attachment (empty fields only)."""
+        OrgUnit.objects.filter(code="div-3", duties_th="").update(duties_th="\n".join(DEMO_KKS_DUTIES))
+        kks = Framework.objects.get(fiscal_year=self.year, level=Framework.Level.DIVISION, number=3)
+        for assignment in kks.assignments.filter(parent=None).select_related("definition"):
+            plan, goal = DEMO_KKS_PLAN.get(assignment.definition.code, _DEMO_PLAN_ORG)
+            changed = []
+            if not assignment.plan_issue_th:
+                assignment.plan_issue_th, changed = plan, [*changed, "plan_issue_th"]
+            if not assignment.goal_th:
+                assignment.goal_th, changed = goal, [*changed, "goal_th"]
+            if changed:
+                assignment.save(update_fields=changed)
 
     def _save(self, actor: Any, framework: Framework, unit: OrgUnit, code: str, values: dict[str, Any],
               milestones: list[dict[str, Any]] | None = None, submit: bool = False) -> Result | None:

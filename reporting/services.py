@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from indicators import scoring
 from indicators.models import Assignment, OrgUnit, Result, Round
-from indicators.models.framework import Component
+from indicators.models.framework import Component, Scale
 from indicators.permissions import is_admin, is_director
 from reporting import selectors
 from reporting.models import ResultScore, Scorecard, ScoreJob
@@ -209,7 +209,9 @@ def scorecard_recompute(*, org_unit_id: int, round_id: int) -> Scorecard:
     Σ ค = Σ(ก × ข) by Performance and Potential Base, the 100-point total and band via ``scoring.weighted_total``
     with the framework's scale and the year's ScoringPolicy (DOMAIN §4.i). A framework that is still a draft, an
     indicator without criteria for the round or without a weight makes the scorecard "not computable" with the
-    reasons in Thai (the department framework has no published targets). No framework at all -> ScorecardError.
+    reasons in Thai (the department framework has no published targets), each row carrying its own reasons
+    (``reasons_th``). In a monitoring-only year a draft framework is totalled when every indicator has a score.
+    No framework at all -> ScorecardError.
     """
     from indicators.services.results import policy_for
 
@@ -226,15 +228,23 @@ def scorecard_recompute(*, org_unit_id: int, round_id: int) -> Scorecard:
     items: list[tuple[Decimal, Decimal | None]] = []
     sums = {Component.PERFORMANCE.value: Decimal(0), Component.POTENTIAL.value: Decimal(0)}
     reasons: list[str] = []
-    if not inputs.approved:
+    # A monitoring-only year (FY2564, DOMAIN §9.2) is never approved for evaluation: its draft framework is still
+    # totalled for monitoring, but only when every indicator could be scored (nothing is counted as 0 silently).
+    monitoring = round_.fiscal_year.is_monitoring_only
+    if not inputs.approved and not monitoring:
         reasons.append(f"กรอบตัวชี้วัด \"{inputs.framework.name_th}\" ยังไม่ได้รับอนุมัติ")
+    unscored: list[str] = []  # reasons of rows without a score not yet in ``reasons``
+    without_score = 0
     reported = 0
+    three_level = inputs.framework.scale == Scale.THREE_LEVEL
     for assignment in inputs.assignments:
         result = inputs.results.get(assignment.pk)
         scored = assignment.pk not in parents
-        label = f"{assignment.number} {assignment.definition.name_th[:60]}".strip()
+        name = assignment.definition.name_th
+        label = f"{assignment.number} {name[:60] + '…' if len(name) > 60 else name}".strip()
         score: Decimal | None = None
         stored: dict[str, Any] = {}
+        row_reasons: list[str] = []  # why this row has no score, printed under the indicator (DOMAIN §4.a, §4.i)
         if result is not None:
             result.assignment = assignment
             outcome = _result_outcome(result, assignment, org_unit, policy)
@@ -245,12 +255,26 @@ def scorecard_recompute(*, org_unit_id: int, round_id: int) -> Scorecard:
                 reported += 1
         if scored:
             if assignment.criteria_for(round_.number) is None:
-                reasons.append(f"ตัวชี้วัด {label}: ยังไม่มีเกณฑ์การประเมิน (ค่าเป้าหมาย) ของรอบที่ {round_.number}")
+                missing = (
+                    f"ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ {round_.number}" if three_level
+                    else f"ยังไม่มีเกณฑ์การประเมิน (ค่าเป้าหมาย) ของรอบที่ {round_.number}"
+                )
+                row_reasons.append(missing)
+                reasons.append(f"ตัวชี้วัด {label}: {missing}")
             if assignment.weight is None:
+                row_reasons.append("ยังไม่ได้กำหนดน้ำหนัก")
                 reasons.append(f"ตัวชี้วัด {label}: ยังไม่ได้กำหนดน้ำหนัก")
             else:
                 items.append((assignment.weight, score))
                 sums[assignment.component] += (score or 0) * assignment.weight
+            explained = bool(row_reasons)  # no criteria or no weight: already in ``reasons``
+            if result is None:
+                row_reasons.append("ยังไม่รายงานผล")
+            elif score is None and stored.get("problem_th") and stored["problem_th"] not in row_reasons:
+                row_reasons.append(str(stored["problem_th"]))
+            without_score += score is None
+            if score is None and not explained:
+                unscored.append(f"ตัวชี้วัด {label}: " + "; ".join(row_reasons or ["คิดคะแนนไม่ได้"]))
         weighted = None if score is None or assignment.weight is None or not scored else score * assignment.weight
         rows.append({
             "assignment_id": assignment.pk, "number": assignment.number, "code": assignment.definition.code,
@@ -258,7 +282,8 @@ def scorecard_recompute(*, org_unit_id: int, round_id: int) -> Scorecard:
             "weight": _s(assignment.weight), "result_id": result.pk if result else None,
             "status": result.status if result else Result.Status.NOT_REPORTED,
             "score": _s(score), "weighted": _s(weighted), "method": stored.get("method", ""),
-            "value": _s(stored.get("value")), "problem_th": stored.get("problem_th", "") if result else "ยังไม่รายงานผล",
+            "value": _s(stored.get("value")), "problem_th": stored.get("problem_th", "") if result else ("ยังไม่รายงานผล" if scored else ""),
+            "reasons_th": row_reasons if score is None else [],
         })
     scored_count = sum(1 for row in rows if row["scored"])
     values: dict[str, Any] = {
@@ -271,8 +296,12 @@ def scorecard_recompute(*, org_unit_id: int, round_id: int) -> Scorecard:
         "band_code": "", "band_label_th": "",
     }
     # An approved framework passed framework_problems(); an indicator without criteria for this round then counts
-    # as not reported (score 0), as on the entry page. A draft framework (the department's) is not scored at all.
-    if not inputs.approved or not items:
+    # as not reported (score 0), as on the entry page. A draft framework (the department's) is not scored at all,
+    # except in a monitoring-only year when every indicator has a score.
+    if not inputs.approved and monitoring and without_score:
+        reasons.insert(0, f"ปีงบประมาณ พ.ศ. {round_.fiscal_year.be_year} เป็นปีติดตามผล: คิดคะแนนรวมเมื่อทุกตัวชี้วัดคิดคะแนนได้")
+        reasons.extend(r for r in unscored if r not in reasons)
+    if (not inputs.approved and (not monitoring or without_score)) or not items:
         values.update(status=Scorecard.Status.NOT_COMPUTABLE, error="\n".join(reasons) or "ไม่มีตัวชี้วัดที่คิดคะแนน")
     else:
         total = scoring.weighted_total(items, scale=inputs.framework.scale, policy=policy)

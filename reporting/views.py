@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from indicators.models import FiscalYear, OrgUnit, Round
 from indicators.permissions import is_admin, is_director, visible_units
 from reporting.documents import scorecard as scorecard_doc
+from reporting.documents import scorecard_detail
 from reporting.services import ScorecardError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,12 +25,18 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-@login_required
-def scorecard(request: HttpRequest) -> HttpResponse:
-    """Choose year, round and unit (among the user's visible units); show the scorecard or download it."""
+def _scorecard_units(request: HttpRequest) -> QuerySet[OrgUnit]:
+    """Units whose scorecards the user may open: admin and director all, staff their own, anyone else 404."""
     units = visible_units(request.user).order_by("kind", "code")
     if not (is_admin(request.user) or is_director(request.user)) and not units.exists():
         raise Http404
+    return units
+
+
+@login_required
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """Choose year, round and unit (among the user's visible units); show the scorecard or download it."""
+    units = _scorecard_units(request)
     years = list(FiscalYear.objects.filter(rounds__isnull=False).distinct().order_by("-be_year"))
     year_be = _int(request.GET.get("year")) or (years[0].be_year if years else None)
     round_number = _int(request.GET.get("round")) or 1
@@ -64,8 +72,34 @@ def scorecard(request: HttpRequest) -> HttpResponse:
                 response = HttpResponse(scorecard_doc.to_xlsx(doc), content_type=XLSX)
                 response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
                 return response
-            context.update(scorecard_doc.display(doc))
+            shown = scorecard_doc.display(doc)  # its year/round are display strings; the form compares numbers
+            context.update({key: value for key, value in shown.items() if key not in ("year", "round_number")})
             context["query"] = f"year={year_be}&round={round_number}&unit={unit.code}"
     elif unit is not None:
         context["error"] = f"ไม่พบรอบที่ {round_number} ของปีงบประมาณ พ.ศ. {year_be}"
     return render(request, "reporting/scorecard.html", context)
+
+
+@login_required
+def scorecard_indicator(request: HttpRequest, unit: str, year: int, round_number: int, assignment_id: int) -> HttpResponse:
+    """One row of a scorecard in detail: criteria, result, the Thai arithmetic, provinces; same access as the page."""
+    org_unit = get_object_or_404(_scorecard_units(request), code=unit)
+    round_ = get_object_or_404(Round.objects.select_related("fiscal_year"), fiscal_year__be_year=year, number=round_number)
+    try:
+        detail = scorecard_detail.build_indicator(org_unit=org_unit, round=round_, assignment_id=assignment_id)
+    except ScorecardError as exc:
+        raise Http404(str(exc)) from exc
+    if detail is None:
+        raise Http404("ไม่พบตัวชี้วัดนี้ในผลการประเมินของหน่วยงาน")
+    context = {
+        "detail": detail, "year": year, "round_number": round_number, "unit": org_unit,
+        "back": f"?year={year}&round={round_number}&unit={org_unit.code}",
+        "score": scorecard_doc.fmt(detail.score, scorecard_doc.SCORE_PLACES),
+        "weight": scorecard_doc.fmt(detail.weight, scorecard_doc.WEIGHT_PLACES),
+        "weighted": scorecard_doc.fmt(detail.weighted, scorecard_doc.SCORE_PLACES),
+        "province_score": scorecard_doc.fmt(detail.provinces.score, scorecard_doc.SCORE_PLACES)
+        if detail.provinces else "",
+        "not_computable": scorecard_doc.NOT_COMPUTABLE,
+        "province_source": scorecard_detail.SOURCE_NOTE,
+    }
+    return render(request, "reporting/scorecard_indicator.html", context)

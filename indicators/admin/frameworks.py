@@ -8,6 +8,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -75,8 +76,12 @@ class AssignmentInline(nested_admin.NestedTabularInline):
         "parent",
         "source_category",
         "responsible_text_th",
+        "plan_issue_th",
+        "goal_th",
     ]
     autocomplete_fields = ["definition"]
+    # Plan issue and goal are printed in the agreement's attachment and summary table (appendix 1 of 003).
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
 
     def get_formset(self, request: HttpRequest, obj: Framework | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -31,6 +31,14 @@ COMPONENT_LABELS = {
     Component.POTENTIAL: "การประเมินศักยภาพในการดำเนินงาน (Potential Base)",
 }
 BASELINE_YEARS = 3
+#: The attachment (appendix 1 of document 003): "หน้าที่ เป้าประสงค์ และตัวชี้วัดของ …" with its two headings.
+ATTACHMENT_TITLE = "หน้าที่ เป้าประสงค์ และตัวชี้วัดของ"
+DUTIES_HEADING = "➤ หน้าที่"
+STRATEGY_HEADING = "➤ ประเด็นยุทธศาสตร์ เป้าประสงค์ และตัวชี้วัด"
+PLAN_HEADING = "แผนปฏิบัติราชการกรม เรื่อง/ประเด็นยุทธศาสตร์กอง"
+GOAL_HEADING = "เป้าประสงค์"
+INDICATOR_HEADING = "ตัวชี้วัด"
+DOTS = "." * 30  # an empty cell of the form: the dotted blank, never "None"
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,18 @@ class CriteriaRow:
     round2: tuple[LevelCell, ...]
     baselines: tuple[str, ...]  # one per AgreementDoc.baseline_years
     is_sub: bool
+    plan_issue: str = ""  # Assignment.plan_issue_th ("" = not filled in)
+    goal: str = ""  # Assignment.goal_th
+    plan_span: int = 1  # summary table: rows merged into this plan/goal cell; 0 = covered by the row above
+
+
+@dataclass(frozen=True)
+class StrategyRow:
+    """One line of the attachment's table: a plan issue and goal with the indicators that measure them."""
+
+    plan_issue: str  # "" = not filled in (printed as the form's dotted blank)
+    goal: str
+    indicators: tuple[str, ...]  # "2. ระดับความสำเร็จ…"
 
 
 @dataclass(frozen=True)
@@ -85,10 +105,16 @@ class AgreementDoc:
     groups: tuple[ComponentGroup, ...]
     total_weight: Decimal
     baseline_years: tuple[int, ...]
+    duties: tuple[str, ...] = ()  # OrgUnit.duties_th, one per line
+    strategy_rows: tuple[StrategyRow, ...] = ()
 
     @property
     def title(self) -> str:
         return TITLE
+
+    @property
+    def attachment_title(self) -> str:
+        return f"{ATTACHMENT_TITLE}{self.unit_name}"
 
     @property
     def year_line(self) -> str:
@@ -147,6 +173,39 @@ def _baseline_text(assignment: Assignment, year: int) -> str:
     return "-"
 
 
+def _duties(text: str) -> tuple[str, ...]:
+    """One duty per non-empty line, without the numbers people type ("1. ", "(2)", "๓)")."""
+    duties = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*[\(]?[0-9๐-๙]+[\.\)]\s*", "", line).strip()
+        if line:
+            duties.append(line)
+    return tuple(duties)
+
+
+def _strategy_rows(assignments: list[Assignment]) -> tuple[StrategyRow, ...]:
+    """Top-level indicators grouped by (plan issue, goal) in framework order; unfilled ones share one row."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for a in assignments:
+        if a.parent_id is None:
+            key = (a.plan_issue_th.strip(), a.goal_th.strip())
+            groups.setdefault(key, []).append(f"{a.number}. {a.definition.name_th}" if a.number else a.definition.name_th)
+    return tuple(StrategyRow(plan, goal, tuple(names)) for (plan, goal), names in groups.items())
+
+
+def _spans(rows: list[CriteriaRow]) -> tuple[CriteriaRow, ...]:
+    """Merge the plan/goal cells of consecutive rows that share them (the summary table of §6.4)."""
+    out: list[CriteriaRow] = []
+    for row in rows:
+        head = next((i for i in range(len(out) - 1, -1, -1) if out[i].plan_span), None)
+        if head is not None and (out[head].plan_issue, out[head].goal) == (row.plan_issue, row.goal):
+            out[head] = replace(out[head], plan_span=out[head].plan_span + 1)
+            out.append(replace(row, plan_span=0))
+        else:
+            out.append(row)
+    return tuple(out)
+
+
 def _party(person: Person | None, default_position: str) -> Party:
     if person is None:
         return Party("", default_position)
@@ -195,7 +254,7 @@ def build(
     weights = {Component.PERFORMANCE: framework.performance_weight, Component.POTENTIAL: framework.potential_weight}
     groups = []
     for component, label in COMPONENT_LABELS.items():
-        rows = tuple(
+        rows = _spans([
             CriteriaRow(
                 number=a.number,
                 name=a.definition.name_th,
@@ -204,10 +263,12 @@ def build(
                 round2=_level_cells(a.criteria_for(2), labels),
                 baselines=tuple(_baseline_text(a, year) for year in years),
                 is_sub=a.parent_id is not None,
+                plan_issue=a.plan_issue_th.strip(),
+                goal=a.goal_th.strip(),
             )
             for a in assignments
             if a.component == component
-        )
+        ])
         groups.append(ComponentGroup(f"{label} (ร้อยละ {_show(weights[component])})", rows))
     total = sum((a.weight or Decimal(0) for a in assignments if a.parent_id is None), Decimal(0))
     unit_name = org_unit.name_th
@@ -229,6 +290,8 @@ def build(
         groups=tuple(groups),
         total_weight=total,
         baseline_years=years,
+        duties=_duties(org_unit.duties_th),
+        strategy_rows=_strategy_rows(assignments),
     )
 
 
@@ -240,8 +303,9 @@ PAGE_CSS = """
 .doc-title { text-align: center; font-size: 15pt; font-weight: 700; line-height: 1.6; margin: 0 0 10pt; }
 .clause { margin: 0 0 5pt; text-indent: 0; }
 .party { margin: 2pt 0 2pt 24pt; }
-.signatures { display: flex; justify-content: space-between; margin-top: 28pt; break-inside: avoid; }
-.signature { width: 46%; text-align: center; line-height: 1.9; }
+/* two table cells, not flex: WeasyPrint lays out a fixed table in one pass (about 9% of this document's layout) */
+.signatures { display: table; table-layout: fixed; width: 100%; margin-top: 28pt; break-inside: avoid; }
+.signature { display: table-cell; text-align: center; line-height: 1.9; padding: 0 2%; }
 h2.section { font-size: 13pt; margin: 0 0 4pt; }
 table.criteria { font-size: 8.5pt; line-height: 1.45; table-layout: fixed; }
 table.criteria th, table.criteria td { padding: 2pt 2.5pt; text-align: center; vertical-align: top; }
@@ -260,7 +324,7 @@ def _thai_digits_in_text(html: str) -> str:
 
 
 def to_html(doc: AgreementDoc, thai_digits: bool = False) -> str:
-    html = render_to_string("reporting/pdf/agreement.html", {"doc": doc})
+    html = render_to_string("reporting/pdf/agreement.html", {"doc": doc, "dots": DOTS, "short_dots": DOTS[:12]})
     return _thai_digits_in_text(html) if thai_digits else html
 
 
@@ -335,8 +399,8 @@ def to_xlsx(doc: AgreementDoc) -> bytes:
         for r in group.rows:
             summary.append(
                 [
-                    "",
-                    "",
+                    r.plan_issue or DOTS,
+                    r.goal or DOTS,
                     f"{r.number}. {r.name}",
                     float(r.weight) if r.weight is not None else None,
                     *r.baselines,
@@ -347,7 +411,30 @@ def to_xlsx(doc: AgreementDoc) -> bytes:
     for cell in summary[summary.max_row]:
         cell.font = bold
     summary.column_dimensions["C"].width = 45
+    summary.column_dimensions["A"].width = summary.column_dimensions["B"].width = 30
     for row in summary.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+
+    attachment = wb.create_sheet("หน้าที่ เป้าประสงค์ ตัวชี้วัด", 0)
+    attachment.append([doc.attachment_title])
+    attachment.append([DUTIES_HEADING])
+    for number, duty in enumerate(doc.duties or (DOTS, DOTS), start=1):
+        attachment.append([f"{number}. {duty}"])
+    attachment.append([])
+    attachment.append([STRATEGY_HEADING])
+    heading_row = attachment.max_row + 1
+    attachment.append([PLAN_HEADING, GOAL_HEADING, INDICATOR_HEADING])
+    for number, line in enumerate(doc.strategy_rows, start=1):
+        attachment.append(
+            [f"{number}. {line.plan_issue or DOTS}", f"{number}. {line.goal or DOTS}", "\n".join(line.indicators)]
+        )
+    for row_number in (1, 2, 4 + max(len(doc.duties), 2), heading_row):
+        for cell in attachment[row_number]:
+            cell.font = bold
+    for column in "ABC":
+        attachment.column_dimensions[column].width = 45
+    for row in attachment.iter_rows(min_row=heading_row):
         for cell in row:
             cell.alignment = wrap
     out = io.BytesIO()

@@ -1,5 +1,9 @@
 """The director's scorecard (DOMAIN.md §6.6, appendix 2 of document 003): builder and PDF / XLSX renderers.
 
+A unit's or division's on the five-level scale, the department's on the OPDC 50 / 75 / 100 scale (§4.a, §4.i);
+rows without a score say why ("คำนวณไม่ได้: …"), a monitoring-only year is marked, and a division's household score
+carries its provinces (§4.h, scorecard_detail.ProvinceDrill).
+
 ``build()`` reads the stored Scorecard (recomputing it when none is stored) once into frozen dataclasses;
 ``to_pdf()`` and ``to_xlsx()`` only format those dataclasses, so the page, the PDF and the workbook show the same
 numbers.
@@ -8,7 +12,6 @@ numbers.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,9 +23,19 @@ from indicators.criteria_spec import printed_levels
 from indicators.models import OrgUnit, Result, Round
 from indicators.models.framework import Component, Scale
 from indicators.templatetags.thai_dates import thai_date, thai_digits
+from reporting.documents.scorecard_detail import SOURCE_NOTE, ProvinceDrill, province_drill
 
 TITLE = "แบบรายงานผลการดำเนินงานระดับกองและเทียบเท่า และหน่วยงาน"
+#: The department is scored by OPDC on 50 / 75 / 100 targets (DOMAIN §1.8, §4.a), not with appendix 2's form.
+DEPARTMENT_TITLE = "รายงานผลการดำเนินงานตามตัวชี้วัดการประเมินส่วนราชการ ระดับกรม"
 LEVELS = ("1", "2", "3", "4", "5")
+THREE_LEVELS = ("50", "75", "100")
+LEVEL_HEADINGS = {
+    Scale.FIVE_LEVEL: ("คะแนนตามระดับค่าเป้าหมาย", LEVELS),
+    Scale.THREE_LEVEL: ("ค่าเป้าหมาย", ("ขั้นต้น (50)", "มาตรฐาน (75)", "ขั้นสูง (100)")),
+}
+NOT_COMPUTABLE = "คำนวณไม่ได้"
+MONITORING_ONLY = "ติดตามผล ไม่นำมาประเมิน"
 SCORE_PLACES = 4  # คะแนน (ก) and คะแนนถ่วงน้ำหนัก (ค), as stored
 WEIGHT_PLACES = 2
 TOTAL_PLACES = 2  # the 100-point total as printed
@@ -34,7 +47,7 @@ class ScorecardRow:
 
     number: str
     name: str
-    levels: tuple[str, str, str, str, str]
+    levels: tuple[str, ...]  # 5 cells (levels 1–5) or 3 (targets 50 / 75 / 100)
     result_text: str
     score: Decimal | None
     weight: Decimal | None
@@ -42,6 +55,10 @@ class ScorecardRow:
     scored: bool  # False for a parent indicator whose sub-indicators carry the score
     note: str = ""
     parts: tuple[str, ...] = ()  # names of the measures of a composite indicator
+    reasons: tuple[str, ...] = ()  # why the row has no score (no targets, no weight, not reported, ...)
+    assignment_id: int | None = None
+    result_id: int | None = None
+    method: str = ""  # ResultScore.Method of the stored score
 
 
 @dataclass(frozen=True)
@@ -81,10 +98,25 @@ class ScorecardDoc:
     frozen: bool
     computed_at: dt.datetime | None
     generated_at: dt.datetime
+    title: str = TITLE
+    level_heading: str = LEVEL_HEADINGS[Scale.FIVE_LEVEL][0]
+    level_labels: tuple[str, ...] = LEVELS
+    monitoring_only: bool = False  # FiscalYear.evaluation_status: figures shown, not used for evaluation
+    is_department: bool = False
+    province_averages: tuple[ProvinceDrill, ...] = ()
 
     @property
     def rows(self) -> tuple[ScorecardRow, ...]:
         return tuple(row for group in self.groups for row in group.rows)
+
+    @property
+    def band_text(self) -> str:
+        """The rating band as printed: "คำนวณไม่ได้", or the band marked as monitoring only (DOMAIN §9.2)."""
+        if not self.computed:
+            return f"{self.status_label} ({MONITORING_ONLY})" if self.monitoring_only else self.status_label
+        if self.monitoring_only:
+            return f"{MONITORING_ONLY} (ระดับที่คำนวณได้: {self.band_label})" if self.band_label else MONITORING_ONLY
+        return self.band_label or self.status_label
 
 
 # ---- builder -------------------------------------------------------------------------------------------------
@@ -103,19 +135,19 @@ def _show(value: Decimal | None) -> str:
     return f"{value:,.2f}"
 
 
-def _level_cells(criteria: Any) -> tuple[tuple[str, str, str, str, str], tuple[str, ...]]:
-    """The five criteria cells and, for a composite indicator, the names of its parts (cells say "1) … 2) …")."""
+def _level_cells(criteria: Any, labels: tuple[str, ...] = LEVELS) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The criteria cells (one per level label) and, for a composite indicator, the names of its parts."""
     if criteria is None:
-        return ("", "", "", "", ""), ()
+        return tuple("" for _ in labels), ()
     parts = printed_levels(criteria)
-    cells: list[list[str]] = [[] for _ in LEVELS]
+    cells: list[list[str]] = [[] for _ in labels]
     for number, (_, levels) in enumerate(parts, start=1):
-        positions = [LEVELS.index(label) if label in LEVELS else i for i, (label, _, _) in enumerate(levels)]
+        positions = [labels.index(label) if label in labels else i for i, (label, _, _) in enumerate(levels)]
         for position, (_, text, _) in zip(positions, levels, strict=False):
             if position < len(cells):
                 cells[position].append(f"{number}) {text}" if len(parts) > 1 else text)
     names = tuple(f"{n}) {name}" for n, (name, _) in enumerate(parts, start=1) if name) if len(parts) > 1 else ()
-    return tuple("\n".join(c) for c in cells), names  # type: ignore[return-value]
+    return tuple("\n".join(c) for c in cells), names
 
 
 def _result_text(row: dict[str, Any], result: Result | None, criteria: Any) -> str:
@@ -126,7 +158,7 @@ def _result_text(row: dict[str, Any], result: Result | None, criteria: Any) -> s
         return f"ระดับ {_show(score)}"
     if result.achieved_level and result.value is None and result.numerator is None:
         return f"ระดับ {result.achieved_level}"
-    text = _show(_dec(row.get("value")))
+    text = _show(_dec(row.get("value"))) or _show(result.value)
     if result.second_value is not None and text:
         text = f"{text} / {_show(result.second_value)}"
     return text or (f"ระดับ {result.achieved_level}" if result.achieved_level else "-")
@@ -139,14 +171,17 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
     Raises reporting.services.ScorecardError when the unit has no framework in that year.
     """
     from reporting import selectors, services
-    from reporting.models import Scorecard
+    from reporting.models import ResultScore, Scorecard
 
     scorecard = (
         Scorecard.objects.select_related("framework", "round__fiscal_year", "org_unit")
         .filter(org_unit=org_unit, round=round)
         .first()
     )
-    if scorecard is None or scorecard.status == Scorecard.Status.FAILED or not scorecard.payload:
+    stale = scorecard is not None and any(  # stored before rows carried their reasons: compute once more
+        "reasons_th" not in row for row in (scorecard.payload or {}).get("rows") or ()
+    )
+    if scorecard is None or scorecard.status == Scorecard.Status.FAILED or not scorecard.payload or stale:
         scorecard = services.scorecard_recompute(org_unit_id=org_unit.pk, round_id=round.pk)
     data = scorecard.frozen_payload if use_frozen and scorecard.frozen else services._snapshot(scorecard)
     framework = scorecard.framework
@@ -155,8 +190,12 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
     payload_rows: list[dict[str, Any]] = list((data.get("payload") or {}).get("rows") or [])
     result_ids = [r["result_id"] for r in payload_rows if r.get("result_id")]
     results = {r.pk: r for r in Result.objects.filter(pk__in=result_ids)}
+    stored_scores = {s.result_id: s for s in ResultScore.objects.filter(result_id__in=result_ids)}
 
     scale = data.get("scale") or (framework.scale if framework else Scale.FIVE_LEVEL)
+    level_heading, level_labels = LEVEL_HEADINGS.get(scale, LEVEL_HEADINGS[Scale.FIVE_LEVEL])
+    criteria_labels = THREE_LEVELS if scale == Scale.THREE_LEVEL else LEVELS
+    drills: list[ProvinceDrill] = []
     groups: list[ScorecardGroup] = []
     for component in Component:
         rows: list[ScorecardRow] = []
@@ -167,7 +206,13 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
             scored = bool(row.get("scored", True))
             assignment = assignments.get(row.get("assignment_id"))
             criteria = assignment.criteria_for(round.number) if assignment is not None else None
-            levels, parts = _level_cells(criteria)
+            levels, parts = _level_cells(criteria, criteria_labels)
+            stored = stored_scores.get(row.get("result_id"))
+            drill = province_drill(str(row.get("number") or ""), str(row.get("name_th") or ""),
+                                   stored.details if stored else None, row_score=score)
+            # A frozen copy keeps its own score: show the provinces only when they still add up to it.
+            if drill is not None and (drill.score is None or drill.score == score):
+                drills.append(drill)
             rows.append(ScorecardRow(
                 number=str(row.get("number") or ""),
                 name=str(row.get("name_th") or ""),
@@ -179,6 +224,10 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
                 weighted=weighted if scored else None,
                 scored=scored,
                 note=str(row.get("problem_th") or ""),
+                reasons=tuple(row.get("reasons_th") or ()),
+                assignment_id=row.get("assignment_id"),
+                result_id=row.get("result_id"),
+                method=str(row.get("method") or ""),
             ))
         if not rows:
             continue
@@ -225,10 +274,24 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
         frozen=bool(use_frozen and scorecard.frozen),
         computed_at=computed_at,
         generated_at=timezone.now(),
+        title=DEPARTMENT_TITLE if org_unit.kind == OrgUnit.Kind.DEPARTMENT else TITLE,
+        level_heading=level_heading,
+        level_labels=level_labels,
+        monitoring_only=round.fiscal_year.is_monitoring_only,
+        is_department=org_unit.kind == OrgUnit.Kind.DEPARTMENT,
+        province_averages=tuple(drills),
     )
 
 
 # ---- formatting shared by the page, the PDF and the workbook -------------------------------------------------
+
+
+def row_note(doc: ScorecardDoc, row: ScorecardRow) -> str:
+    """Why a row has no score, in Thai: "คำนวณไม่ได้: …" or, on a computed scorecard, "… (นับคะแนนเป็น 0)"."""
+    if not row.reasons:
+        return ""
+    reasons = "; ".join(row.reasons)
+    return f"{reasons} (นับคะแนนเป็น 0)" if doc.computed else f"{NOT_COMPUTABLE}: {reasons}"
 
 
 def fmt(value: Decimal | None, places: int, *, thai: bool = False) -> str:
@@ -252,25 +315,41 @@ def display(doc: ScorecardDoc, *, thai: bool = False) -> dict[str, Any]:
             bar = 0.0
             if row.scored and row.score is not None and doc.max_score:
                 bar = float(max(Decimal(0), min(row.score / doc.max_score, Decimal(1))) * 100)
+            score = fmt(row.score, SCORE_PLACES, thai=thai)
+            if not score and row.scored and not doc.computed:
+                score = NOT_COMPUTABLE
             rows.append({
                 "row": row, "number": digits(row.number), "levels": [digits(t) for t in row.levels],
-                "result": digits(row.result_text), "score": fmt(row.score, SCORE_PLACES, thai=thai),
+                "result": digits(row.result_text), "score": score,
                 "weight": fmt(row.weight, WEIGHT_PLACES, thai=thai) if row.scored else "",
                 "weighted": fmt(row.weighted, SCORE_PLACES, thai=thai), "bar": f"{bar:.1f}",
+                "note": digits(row_note(doc, row)),
             })
         groups.append({
             "group": group, "rows": rows, "share": fmt(group.share, 0, thai=thai) if group.share is not None else "",
             "weight_sum": fmt(group.weight_sum, WEIGHT_PLACES, thai=thai),
-            "weighted_sum": fmt(group.weighted_sum, SCORE_PLACES, thai=thai),
+            "weighted_sum": fmt(group.weighted_sum, SCORE_PLACES, thai=thai) if doc.computed else NOT_COMPUTABLE,
         })
+    drills = [{
+        "drill": drill, "number": digits(drill.number), "score": fmt(drill.score, SCORE_PLACES, thai=thai),
+        "provinces": [{
+            "name": p.province, "target": digits(_show(p.target)), "done": digits(_show(p.done)),
+            "percent": fmt(p.percent, 2, thai=thai), "score": fmt(p.score, SCORE_PLACES, thai=thai),
+            "problem": p.problem,
+        } for p in drill.provinces],
+    } for drill in doc.province_averages]
     return {
-        "doc": doc, "title": TITLE, "groups": groups, "thai": thai,
+        "doc": doc, "title": doc.title, "groups": groups, "thai": thai, "drills": drills,
+        "level_labels": [digits(label) for label in doc.level_labels], "level_count": len(doc.level_labels),
+        "band_text": doc.band_text, "not_computable": NOT_COMPUTABLE, "monitoring_note": MONITORING_ONLY,
+        "province_source": SOURCE_NOTE,
+        "has_scores": any(row.scored and row.score is not None for row in doc.rows),
         "year": digits(str(doc.fiscal_year)), "round_number": digits(str(doc.round_number)),
         "round_label": digits(doc.round_label),
         "period": digits(f"{thai_date(doc.round_start)} – {thai_date(doc.round_end)}"),
         "weight_total": fmt(doc.weight_total, WEIGHT_PLACES, thai=thai),
-        "weighted_sum": fmt(doc.weighted_sum, SCORE_PLACES, thai=thai),
-        "total_100": fmt(doc.total_100, TOTAL_PLACES, thai=thai),
+        "weighted_sum": fmt(doc.weighted_sum, SCORE_PLACES, thai=thai) or NOT_COMPUTABLE,
+        "total_100": fmt(doc.total_100, TOTAL_PLACES, thai=thai) or NOT_COMPUTABLE,
         "max_score": digits(str(int(doc.max_score))),
         "max_weighted": digits(f"{int(doc.max_score * 100):,}"),
         "generated": digits(thai_date(doc.generated_at)),
@@ -296,84 +375,7 @@ def to_pdf(doc: ScorecardDoc, *, thai_digits: bool = False) -> bytes:
 
 
 def to_xlsx(doc: ScorecardDoc) -> bytes:
-    """The same rows and numbers in a workbook: numbers stay numbers, formatted 0.0000 / 0.00."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    """The same rows and numbers in a workbook (reporting/documents/scorecard_xlsx.py)."""
+    from reporting.documents.scorecard_xlsx import render
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"รอบ {doc.round_number} {doc.fiscal_year}"
-    bold = Font(name="TH Sarabun New", bold=True)
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    fill = PatternFill("solid", fgColor="EEEEEE")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    score_format, weight_format = "0.0000", "0.00"
-
-    sheet.append([TITLE])
-    sheet.append([f"{doc.unit_name} · {doc.round_label} ปีงบประมาณ พ.ศ. {doc.fiscal_year}"])
-    sheet.append([doc.framework_name])
-    for row_number in (1, 2, 3):
-        sheet.cell(row_number, 1).font = bold
-    header_top = 5
-    headers = ["ตัวชี้วัดผลงาน", "คะแนนตามระดับค่าเป้าหมาย", "", "", "", "", "ผลการดำเนินงาน", "คะแนน (ก)",
-               "น้ำหนัก (ร้อยละ) (ข)", "คะแนนถ่วงน้ำหนัก (ค) (ค = กxข)"]
-    for column, text in enumerate(headers, start=1):
-        sheet.cell(header_top, column, text)
-    for column, level in enumerate(LEVELS, start=2):
-        sheet.cell(header_top + 1, column, int(level))
-    for column in (1, 7, 8, 9, 10):
-        sheet.merge_cells(start_row=header_top, end_row=header_top + 1, start_column=column, end_column=column)
-    sheet.merge_cells(start_row=header_top, end_row=header_top, start_column=2, end_column=6)
-    for row_number in (header_top, header_top + 1):
-        for column in range(1, 11):
-            cell = sheet.cell(row_number, column)
-            cell.font, cell.alignment, cell.border, cell.fill = bold, center, border, fill
-    sheet.freeze_panes = sheet.cell(header_top + 2, 2)
-    sheet.print_title_rows = f"{header_top}:{header_top + 1}"
-
-    def line(values: list[Any], *, strong: bool = False, formats: dict[int, str] | None = None) -> None:
-        sheet.append(values)
-        row_number = sheet.max_row
-        for column in range(1, 11):
-            cell = sheet.cell(row_number, column)
-            cell.border, cell.alignment = border, wrap
-            if strong:
-                cell.font = bold
-            if formats and column in formats and isinstance(cell.value, (int, float, Decimal)):
-                cell.number_format = formats[column]
-
-    numbers = {8: score_format, 9: weight_format, 10: score_format}
-    for group in doc.groups:
-        share = f" ร้อยละ {group.share:.0f}" if group.share is not None else ""
-        line([f"{group.label}{share}"], strong=True)
-        sheet.merge_cells(start_row=sheet.max_row, end_row=sheet.max_row, start_column=1, end_column=10)
-        for row in group.rows:
-            line([
-                f"{row.number} {row.name}".strip(), *row.levels, row.result_text,
-                row.score, row.weight if row.scored else None, row.weighted,
-            ], formats=numbers)
-        line([f"รวม {group.label}", "", "", "", "", "", "", None, group.weight_sum, group.weighted_sum],
-             strong=True, formats=numbers)
-    line(["รวม", "", "", "", "", "", "", None, doc.weight_total, doc.weighted_sum], strong=True, formats=numbers)
-    sheet.append([])
-    sheet.append(["คะแนนรวม (เต็ม 100)", doc.total_100])
-    sheet.cell(sheet.max_row, 2).number_format = "0.00"
-    sheet.cell(sheet.max_row, 1).font = bold
-    sheet.append(["ระดับผลการประเมิน", doc.band_label or doc.status_label])
-    sheet.cell(sheet.max_row, 1).font = bold
-    for problem in doc.problems:
-        sheet.append([problem])
-    sheet.append([f"จัดทำเมื่อ {thai_date(doc.generated_at)}"])
-    for column, width in enumerate([48, 14, 14, 14, 14, 14, 16, 11, 12, 16], start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return render(doc)

@@ -160,3 +160,108 @@ def test_xlsx_has_the_same_weights(doc: agreement.AgreementDoc, kks_framework: F
     assert sum(r[3] for r in summary_rows[:-1] if r[3] is not None) == 100
     budget = next(r for r in summary_rows if r[2] and "การเบิกจ่ายงบประมาณ" in r[2])
     assert budget[4:7] == ("ร้อยละ 97.38", "ร้อยละ 97.74", "ร้อยละ 97.96")
+
+
+# --- the attachment "หน้าที่ เป้าประสงค์ และตัวชี้วัดของ …" (appendix 1 of 003, DOMAIN.md §6.2 end, §6.4) ---------
+
+
+def _pdf_texts(pdf: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "agreement.pdf"
+    path.write_bytes(pdf)
+    texts = {"pypdf": _squash("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))}
+    if shutil.which("pdftotext"):
+        texts["pdftotext"] = _squash(
+            subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
+        )
+    return texts
+
+
+def test_attachment_has_numbered_duties_and_plan_goal_rows(demo: None) -> None:
+    from indicators.demo_data import DEMO_KKS_DUTIES
+
+    # given the demo duties, plan issues and goals of กคส.
+    unit = OrgUnit.objects.get(code="div-3")
+
+    doc = agreement.build(org_unit=unit, fiscal_year=2566)
+
+    # then the duties come one per line and the indicators are grouped by plan issue and goal, in framework order
+    assert doc.attachment_title == "หน้าที่ เป้าประสงค์ และตัวชี้วัดของกองคุ้มครองสวัสดิภาพและเสริมสร้างคุณภาพชีวิต"
+    assert doc.duties == tuple(DEMO_KKS_DUTIES)
+    assert [len(row.indicators) for row in doc.strategy_rows] == [2, 2, 6]
+    assert doc.strategy_rows[0].indicators[1].startswith("2. ระดับความสำเร็จในการช่วยเหลือประชากรกลุ่มเป้าหมาย")
+    assert all(row.plan_issue.endswith("(สาธิต)") and row.goal.endswith("(สาธิต)") for row in doc.strategy_rows)
+    # and the summary table merges the plan/goal cells of consecutive rows that share them
+    performance = doc.groups[0].rows
+    assert [r.plan_span for r in performance] == [2, 0, 2, 0]
+    assert performance[0].plan_issue == doc.strategy_rows[0].plan_issue
+
+
+def test_duty_numbers_typed_by_hand_are_not_printed_twice(kks_unit: OrgUnit) -> None:
+    kks_unit.duties_th = "1. คุ้มครองสวัสดิภาพ\n\n(2) พัฒนาคุณภาพชีวิต\n๓) ติดตามผล"
+    kks_unit.save()
+
+    doc = agreement.build(org_unit=kks_unit, fiscal_year=2566)
+
+    assert doc.duties == ("คุ้มครองสวัสดิภาพ", "พัฒนาคุณภาพชีวิต", "ติดตามผล")
+
+
+def test_attachment_text_is_in_the_pdf(demo: None, tmp_path: Path) -> None:
+    from indicators.demo_data import DEMO_KKS_DUTIES
+
+    doc = agreement.build(org_unit=OrgUnit.objects.get(code="div-3"), fiscal_year=2566)
+
+    texts = _pdf_texts(agreement.to_pdf(doc), tmp_path)
+
+    expected = [
+        doc.attachment_title, "หน้าที่", "ประเด็นยุทธศาสตร์ เป้าประสงค์ และตัวชี้วัด",
+        "แผนปฏิบัติราชการกรม เรื่อง/ ประเด็นยุทธศาสตร์กอง", "เป้าประสงค์",
+        *[f"{n}. {duty}" for n, duty in enumerate(DEMO_KKS_DUTIES, start=1)],
+        *[f"{n}. {row.plan_issue}" for n, row in enumerate(doc.strategy_rows, start=1)],
+        *[f"{n}. {row.goal}" for n, row in enumerate(doc.strategy_rows, start=1)],
+        *[name for row in doc.strategy_rows for name in row.indicators],
+    ]
+    assert {name: [s for s in expected if _squash(s) not in text] for name, text in texts.items()} == {
+        name: [] for name in texts
+    }
+    assert all("None" not in text for text in texts.values())
+
+
+def test_empty_attachment_prints_the_forms_dotted_blanks(doc: agreement.AgreementDoc, tmp_path: Path) -> None:
+    # given กคส. without duties, plan issues or goals (reference data only)
+    assert doc.duties == () and all(not (r.plan_issue or r.goal) for r in doc.strategy_rows)
+
+    texts = _pdf_texts(agreement.to_pdf(doc), tmp_path)
+
+    for text in texts.values():
+        assert "None" not in text
+        assert _squash(f"1. {agreement.DOTS}{agreement.DOTS}2. {agreement.DOTS}{agreement.DOTS}") in text
+        assert _squash(f"1. {agreement.DOTS}1. {agreement.DOTS}") in text  # plan issue and goal of the first row
+    summary = load_workbook(io.BytesIO(agreement.to_xlsx(doc)))["ตารางสรุปตัวชี้วัด"]
+    first = next(r for r in summary.iter_rows(min_row=3, values_only=True) if r[2] and r[2].startswith("1. "))
+    assert first[:2] == (agreement.DOTS, agreement.DOTS)
+
+
+def test_xlsx_has_the_attachment_and_the_plan_goal_columns(demo: None) -> None:
+    doc = agreement.build(org_unit=OrgUnit.objects.get(code="div-3"), fiscal_year=2566)
+
+    wb = load_workbook(io.BytesIO(agreement.to_xlsx(doc)))
+
+    attachment = [r for r in wb["หน้าที่ เป้าประสงค์ ตัวชี้วัด"].iter_rows(values_only=True)]
+    assert attachment[0][0] == doc.attachment_title
+    assert ("➤ หน้าที่", None, None) in attachment
+    assert (f"1. {doc.duties[0]}", None, None) in attachment
+    header = attachment.index(("แผนปฏิบัติราชการกรม เรื่อง/ประเด็นยุทธศาสตร์กอง", "เป้าประสงค์", "ตัวชี้วัด"))
+    assert attachment[header + 1][:2] == (f"1. {doc.strategy_rows[0].plan_issue}", f"1. {doc.strategy_rows[0].goal}")
+    assert attachment[header + 1][2] == "\n".join(doc.strategy_rows[0].indicators)
+    summary = list(wb["ตารางสรุปตัวชี้วัด"].iter_rows(min_row=3, values_only=True))
+    household = next(r for r in summary if r[2] and "กลุ่มเปราะบางรายครัวเรือน" in r[2])
+    assert household[:2] == (doc.strategy_rows[0].plan_issue, doc.strategy_rows[0].goal)
+
+
+def test_admin_edits_duties_and_plan_goal(admin_client: Any, kks_framework: Framework) -> None:  # noqa: F811
+    unit = OrgUnit.objects.get(code="div-3")
+    unit_page = admin_client.get(f"/admin/indicators/orgunit/{unit.pk}/change/").content.decode()
+    framework_page = admin_client.get(f"/admin/indicators/framework/{kks_framework.pk}/change/").content.decode()
+
+    assert 'name="duties_th"' in unit_page and "หน้าที่ (เอกสารแนบท้ายการประเมินฯ)" in unit_page
+    assert "plan_issue_th" in framework_page and "goal_th" in framework_page

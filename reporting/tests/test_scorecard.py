@@ -106,7 +106,7 @@ def test_xlsx_has_the_same_numbers(doc: scorecard_doc.ScorecardDoc) -> None:
     sheet = load_workbook(io.BytesIO(scorecard_doc.to_xlsx(doc))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     headers = values[4]
-    assert headers[0] == "ตัวชี้วัดผลงาน" and headers[-1].startswith("คะแนนถ่วงน้ำหนัก")
+    assert headers[0] == "ตัวชี้วัดผลงาน" and headers[9].startswith("คะแนนถ่วงน้ำหนัก") and headers[10] == "หมายเหตุ"
     rows = {str(r[0]): r for r in values if r and r[0]}
     for row in doc.rows:
         line = rows[f"{row.number} {row.name}".strip()]

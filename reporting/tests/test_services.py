@@ -62,7 +62,11 @@ def test_department_scorecard_is_not_computable_and_says_why(demo, round1):
     assert scorecard.framework.level == Framework.Level.DEPARTMENT
     assert scorecard.status == Scorecard.Status.NOT_COMPUTABLE
     assert scorecard.total_100 is None and scorecard.band_code == ""
-    assert "ยังไม่มีเกณฑ์การประเมิน" in scorecard.error
+    assert "ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ 1" in scorecard.error
+    # every row carries its own reasons, printed under the indicator on the scorecard
+    rows = scorecard.payload["rows"]
+    assert len(rows) == 6
+    assert all(row["reasons_th"] == ["ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ 1", "ยังไม่รายงานผล"] for row in rows)
 
 
 def test_division_household_score_is_the_mean_of_provincial_scores(kks, round2):
