@@ -76,6 +76,80 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no worker log)"
 
 
+def _worker_database_env() -> dict[str, str]:
+    """Environment for a worker process that must use pytest-django's test database (fails on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" or not os.environ.get("DATABASE_URL"):
+        pytest.fail(
+            "REDIS_URL is set but the tests use SQLite, which a worker process cannot share: "
+            f"set DATABASE_URL to PostgreSQL or {SERVICES_HINT}"
+        )
+    return {
+        "DATABASE_URL": _database_url_for(str(connection.settings_dict["NAME"])),
+        "DB_CONN_MAX_AGE": "0",  # no idle connection may keep the test database from being flushed or dropped
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _pid_file(nodename: str) -> Path | None:
+    """Where scripts/test.sh finds the workers to kill if pytest itself is killed."""
+    run_dir = os.environ.get("DSDW_TEST_RUN_DIR")
+    return Path(run_dir) / f"celery-worker-{nodename.split('@')[0]}.pid" if run_dir else None
+
+
+def start_celery_worker(
+    nodename: str, log_path: Path, *, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a real Celery worker (solo pool) on REDIS_URL and the test database; return once it answers ping.
+
+    Its pid is written to DSDW_TEST_RUN_DIR/celery-worker-<name>.pid until stop_celery_worker() (or a kill noticed
+    by the caller) so scripts/test.sh can stop it if pytest dies.
+    """
+    from dsdw_kpi.celery import app
+
+    env = dict(os.environ)
+    env.update(_worker_database_env())
+    env.update(extra_env or {})
+    command = [
+        sys.executable, "-m", "celery", "-A", "dsdw_kpi", "worker",
+        "--pool=solo", "--concurrency=1", "-l", "warning", "-n", nodename,
+        "--without-gossip", "--without-mingle", "--without-heartbeat", *(extra_args or []),
+    ]  # fmt: skip
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    pid_file = _pid_file(nodename)
+    if pid_file:
+        pid_file.write_text(str(process.pid))
+    deadline = time.monotonic() + WORKER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {process.returncode}:\n{_tail(log_path)}")
+        if any(nodename in reply for reply in app.control.ping(destination=[nodename], timeout=0.5) or []):
+            return process
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            pytest.fail(f"the Celery worker did not answer ping within {WORKER_START_TIMEOUT:.0f}s:\n{_tail(log_path)}")
+
+
+def stop_celery_worker(process: subprocess.Popen[bytes], nodename: str, *, warm: bool = True) -> None:
+    """Warm shutdown (finishes the current task), killed after 20 s; ``warm=False`` kills at once."""
+    if process.poll() is None:
+        if warm:
+            process.terminate()
+        else:
+            process.kill()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    pid_file = _pid_file(nodename)
+    if pid_file:
+        pid_file.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(
     django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
@@ -87,57 +161,43 @@ def celery_worker_process(
     """
     if not os.environ.get("REDIS_URL"):
         pytest.skip(f"REDIS_URL is not set — {SERVICES_HINT}")
-    from django.db import connection
-
-    from dsdw_kpi.celery import app
-
-    if connection.vendor == "sqlite" or not os.environ.get("DATABASE_URL"):
-        pytest.fail(
-            "REDIS_URL is set but the tests use SQLite, which a worker process cannot share: "
-            f"set DATABASE_URL to PostgreSQL or {SERVICES_HINT}"
-        )
-    test_db_name = str(connection.settings_dict["NAME"])
     nodename = f"pytest-{os.getpid()}@localhost"
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=_database_url_for(test_db_name),
-        DB_CONN_MAX_AGE="0",  # no idle connection may keep the test database from being flushed or dropped
-        PYTHONUNBUFFERED="1",
-    )
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    command = [
-        sys.executable, "-m", "celery", "-A", "dsdw_kpi", "worker",
-        "--pool=solo", "--concurrency=1", "-l", "warning", "-n", nodename,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    pid_file = (
-        Path(os.environ["DSDW_TEST_RUN_DIR"]) / "celery-worker.pid" if os.environ.get("DSDW_TEST_RUN_DIR") else None
-    )
-    if pid_file:
-        pid_file.write_text(str(process.pid))  # scripts/test.sh kills it if pytest itself is killed
+    process = start_celery_worker(nodename, log_path)
     try:
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited with {process.returncode}:\n{_tail(log_path)}")
-            if any(nodename in reply for reply in app.control.ping(destination=[nodename], timeout=0.5) or []):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"the Celery worker did not answer ping within {WORKER_START_TIMEOUT:.0f}s:\n{_tail(log_path)}"
-                )
         yield process
     finally:
-        process.terminate()  # warm shutdown: finishes the current task
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if pid_file:
-            pid_file.unlink(missing_ok=True)
+        stop_celery_worker(process, nodename)
+
+
+@pytest.fixture
+def celery_worker_factory(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """Start extra workers with their own settings: ``start(nodename, env={...}, args=[...]) -> Popen``.
+
+    For tests that kill and restart workers. Give them a queue of their own (``-Q`` in args, and the matching
+    setting in env) so the session worker never takes their tasks. Every worker still alive is stopped afterwards.
+    """
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip(f"REDIS_URL is not set — {SERVICES_HINT}")
+    started: list[tuple[subprocess.Popen[bytes], str]] = []
+    log_dir = tmp_path_factory.mktemp("celery-extra")
+
+    def start(
+        nodename: str, *, env: dict[str, str] | None = None, args: list[str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        log_path = log_dir / f"{nodename.split('@')[0]}.log"
+        process = start_celery_worker(nodename, log_path, extra_env=env, extra_args=args)
+        process.log_path = log_path  # type: ignore[attr-defined]
+        started.append((process, nodename))
+        return process
+
+    try:
+        yield start
+    finally:
+        for process, nodename in started:
+            stop_celery_worker(process, nodename, warm=False)  # no warm shutdown needed; a kill cannot hang
 
 
 def _chromium_path() -> tuple[str | None, bool]:

@@ -133,10 +133,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TIMEZONE = TIME_ZONE
+# With Redis, the unacknowledged message of a killed worker comes back only after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)}
+# Report batches (reporting/batches.py): the worker rendering a shard of a run holds a lease, renewed after every
+# document; a shard whose lease expired (its worker died) is re-queued when a worker starts and by the beat task
+# below. The lease must outlast the slowest single document.
+REPORT_RUN_LEASE_SECONDS = env_int("REPORT_RUN_LEASE_SECONDS", 180)
+REPORT_RUN_QUEUE = env_str("REPORT_RUN_QUEUE", "celery")
+# A batch is split into this many messages (each with its own lease), so as many workers can render it at once.
+REPORT_RUN_SHARDS = env_int("REPORT_RUN_SHARDS", 4)
+# Tests only: pause after each document so a test can kill the worker mid-batch (0 in production).
+REPORT_RUN_ITEM_DELAY_MS = env_int("REPORT_RUN_ITEM_DELAY_MS", 0)
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "indicators.tasks.send_deadline_reminders",
         "schedule": env_int("REMINDER_INTERVAL_SECONDS", 24 * 60 * 60),
+    },
+    "recover-report-runs": {
+        "task": "reporting.tasks.recover_report_runs",
+        "schedule": env_int("REPORT_RUN_RECOVERY_SECONDS", 60),
+        "options": {"queue": REPORT_RUN_QUEUE},
     },
 }
 # Reminders go out this many days before a round's entry deadline (each once per person, unit and round).

@@ -9,10 +9,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import BookSection, ResultScore, Scorecard, ScoreJob
+from reporting.batches import report_run_resume
+from reporting.models import (
+    BookSection,
+    ReportRun,
+    ReportRunItem,
+    ReportRunShard,
+    ResultScore,
+    Scorecard,
+    ScoreJob,
+)
 from reporting.services import scorecard_freeze
 
 
@@ -109,3 +119,63 @@ class BookSectionAdmin(admin.ModelAdmin):
     list_filter = ("fiscal_year", "position")
     search_fields = ("title_th", "body_th", "org_unit__name_th")
     autocomplete_fields = ("org_unit",)
+
+
+class ReportRunShardInline(admin.TabularInline):
+    model = ReportRunShard
+    extra = 0
+    can_delete = False
+    fields = ("number", "lease_owner", "lease_until", "heartbeat_at", "enqueued_at", "attempts")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReportRunItemInline(admin.TabularInline):
+    model = ReportRunItem
+    extra = 0
+    can_delete = False
+    fields = ("position", "org_unit", "filename", "status", "shard", "size", "error", "rendered_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(ReadOnlyAdmin):
+    """Report batches: status, progress and errors; failed runs can be resumed (done documents are kept)."""
+
+    list_display = ("pk", "kind", "fiscal_year", "round_number", "scope", "format", "status", "progress",
+                    "failed_count", "error_short", "requested_by", "created_at", "finished_at")
+    list_filter = ("status", "kind", "scope", "fiscal_year")
+    list_select_related = ("fiscal_year", "requested_by")
+    readonly_fields = ("kind", "fiscal_year", "round_number", "scope", "org_unit", "format", "thai_digits", "frozen",
+                       "requested_by", "status", "total", "done_count", "failed_count", "error", "attempts",
+                       "shards", "created_at", "started_at", "finished_at", "heartbeat_at", "zip_display", "zip_size")
+    exclude = ("zip_file",)
+    inlines = [ReportRunShardInline, ReportRunItemInline]
+    actions = ["resume"]
+
+    @admin.display(description=_("ความคืบหน้า"))
+    def progress(self, obj: ReportRun) -> str:
+        return f"{obj.done_count}/{obj.total} ({obj.percent}%)"
+
+    @admin.display(description=_("ข้อผิดพลาด"))
+    def error_short(self, obj: ReportRun) -> str:
+        return obj.error.splitlines()[0][:120] if obj.error else ""
+
+    @admin.display(description=_("ไฟล์ ZIP"))
+    def zip_display(self, obj: ReportRun) -> str:
+        """A link to the permission-checked download (the private files have no URL of their own)."""
+        if not obj.zip_file:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("report-batch-download", args=[obj.pk]), obj.zip_file.name.rsplit("/", 1)[-1]
+        )
+
+    @admin.action(description=_("ทำต่อ (สร้างเอกสารที่ล้มเหลวหรือยังไม่ได้สร้างใหม่)"))
+    def resume(self, request: HttpRequest, queryset: QuerySet[ReportRun]) -> None:
+        resumed = sum(1 for run in queryset if report_run_resume(actor=request.user, run=run))
+        self.message_user(request, f"ส่งเข้าคิวใหม่ {resumed} ชุด", messages.SUCCESS)

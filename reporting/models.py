@@ -6,7 +6,10 @@ scoring policy change. Every write goes through reporting/services.py.
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -160,3 +163,167 @@ class BookSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year} — {self.title_th}"
+
+
+class PrivateReportStorage(FileSystemStorage):
+    """Generated reports under PRIVATE_MEDIA_ROOT, read at every use (so a test or a worker may point it elsewhere).
+
+    There is no URL: the files are served only by the batch views, after their permission check.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("ไฟล์รายงานไม่มี URL สาธารณะ ดาวน์โหลดได้จากหน้าชุดเอกสารเท่านั้น")
+
+
+def report_storage() -> PrivateReportStorage:
+    """A callable, so migrations record the function and not this machine's path."""
+    return PrivateReportStorage()
+
+
+def _run_file_path(instance: models.Model, filename: str) -> str:
+    """Generated files live under reports/runs/<run id>/ in private storage (never under a public URL)."""
+    run_id = instance.pk if isinstance(instance, ReportRun) else getattr(instance, "run_id", None)
+    return f"reports/runs/{run_id}/{filename}"
+
+
+class ReportRun(models.Model):
+    """A batch of documents (one per unit) rendered by Celery workers into private files and one ZIP.
+
+    The items are split into ``shards``; each shard is one Celery message and holds a lease while a worker renders
+    it (ReportRunShard), so two deliveries of the same message never render in parallel while two workers can share
+    a batch. An expired lease lets the recovery task hand a shard to another worker.
+    """
+
+    class Scope(models.TextChoices):
+        DEPARTMENT = "department", _("ทุกหน่วยงานของกรมที่มีกรอบตัวชี้วัดในปีนั้น")
+        DIVISIONS = "divisions", _("ทุกกองและเทียบเท่า")
+        UNIT = "unit", _("หน่วยงานเดียว")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังสร้างเอกสาร")
+        DONE = "done", _("เสร็จแล้ว")
+        DONE_WITH_ERRORS = "done_with_errors", _("เสร็จแต่มีบางรายการล้มเหลว")
+        FAILED = "failed", _("ล้มเหลว")
+        CANCELLED = "cancelled", _("ยกเลิกแล้ว")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    FINISHED = (Status.DONE, Status.DONE_WITH_ERRORS, Status.FAILED, Status.CANCELLED)
+
+    kind = models.CharField(_("ชนิดเอกสาร"), max_length=20)
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.PROTECT, related_name="+")
+    round_number = models.PositiveSmallIntegerField(_("รอบ"), null=True, blank=True)
+    scope = models.CharField(_("ขอบเขต"), max_length=20, choices=Scope.choices)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("หน่วยงาน (เมื่อเลือกหน่วยงานเดียว)"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    format = models.CharField(_("รูปแบบไฟล์"), max_length=10, choices=Format.choices, default=Format.PDF)
+    thai_digits = models.BooleanField(_("ใช้เลขไทย"), default=False)
+    frozen = models.BooleanField(_("ใช้ฉบับที่ล็อกรับรองแล้ว"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้สั่งสร้าง"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(_("จำนวนเอกสารทั้งหมด"), default=0)
+    done_count = models.PositiveIntegerField(_("สร้างแล้ว"), default=0)
+    failed_count = models.PositiveIntegerField(_("ล้มเหลว"), default=0)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    shards = models.PositiveSmallIntegerField(_("จำนวนส่วนที่แบ่งให้ worker ทำพร้อมกัน"), default=1)
+    attempts = models.PositiveIntegerField(_("จำนวนครั้งที่ worker เริ่มทำ"), default=0)
+    created_at = models.DateTimeField(_("สั่งเมื่อ"), auto_now_add=True)
+    started_at = models.DateTimeField(_("เริ่มเมื่อ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("ความคืบหน้าล่าสุดเมื่อ"), null=True, blank=True)
+    zip_file = models.FileField(
+        _("ไฟล์ ZIP"), storage=report_storage, upload_to=_run_file_path, max_length=300, blank=True
+    )
+    zip_size = models.PositiveBigIntegerField(_("ขนาด ZIP (ไบต์)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ชุดเอกสารรายงาน")
+        verbose_name_plural = _("ชุดเอกสารรายงาน")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.fiscal_year_id} — {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        """Items handled (done or failed) out of the total, 0–100."""
+        if not self.total:
+            return 100 if self.finished else 0
+        return min(100, (self.done_count + self.failed_count) * 100 // self.total)
+
+
+class ReportRunShard(models.Model):
+    """One Celery message of a run: the items with this shard number, and the lease of the worker rendering them."""
+
+    run = models.ForeignKey(ReportRun, verbose_name=_("ชุดเอกสาร"), on_delete=models.CASCADE, related_name="shard_rows")
+    number = models.PositiveSmallIntegerField(_("ส่วนที่"))
+    lease_owner = models.CharField(_("worker ที่ถือสิทธิ์"), max_length=200, blank=True)
+    lease_until = models.DateTimeField(_("สิทธิ์หมดเมื่อ"), null=True, blank=True, db_index=True)
+    heartbeat_at = models.DateTimeField(_("ความคืบหน้าล่าสุดเมื่อ"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("ส่งเข้าคิวล่าสุดเมื่อ"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("จำนวนครั้งที่เริ่มทำ"), default=0)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="uniq_report_shard_per_run")]
+        verbose_name = _("ส่วนของชุดเอกสาร")
+        verbose_name_plural = _("ส่วนของชุดเอกสาร")
+
+    def __str__(self) -> str:
+        return f"#{self.run_id}/{self.number}"
+
+
+class ReportRunItem(models.Model):
+    """One unit's document of a run; its file is written under a temporary name and then renamed into place."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("รอสร้าง")
+        DONE = "done", _("สร้างแล้ว")
+        FAILED = "failed", _("ล้มเหลว")
+
+    run = models.ForeignKey(ReportRun, verbose_name=_("ชุดเอกสาร"), on_delete=models.CASCADE, related_name="items")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(_("ลำดับ"), default=0)
+    shard = models.PositiveSmallIntegerField(_("ส่วนที่"), default=0)
+    filename = models.CharField(_("ชื่อไฟล์"), max_length=200)
+    status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("ไฟล์"), storage=report_storage, upload_to=_run_file_path, max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("ขนาด (ไบต์)"), null=True, blank=True)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    rendered_at = models.DateTimeField(_("สร้างเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "org_unit"], name="uniq_report_item_per_run_unit"),
+            models.UniqueConstraint(fields=["run", "filename"], name="uniq_report_item_filename_per_run"),
+        ]
+        verbose_name = _("เอกสารในชุด")
+        verbose_name_plural = _("เอกสารในชุด")
+
+    def __str__(self) -> str:
+        return self.filename

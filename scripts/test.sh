@@ -7,7 +7,8 @@
 # also on failure or Ctrl-C. Exits with pytest's status; "no tests collected" (5) counts as a failure.
 #
 # `bash scripts/test.sh --bench` starts the same services but runs the benchmarks instead of the tests
-# (benchmarks/bench_scoring.py, then benchmarks/bench_pages.py on the throw-away PostgreSQL).
+# (benchmarks/bench_scoring.py, then benchmarks/bench_pages.py, bench_batches.py and bench_reports.py on the
+# throw-away PostgreSQL and Redis); arguments after --bench go to bench_batches.py (e.g. --timeline).
 set -euo pipefail
 
 BENCH=0
@@ -38,8 +39,12 @@ cleanup() {
     set +e
     trap - EXIT INT TERM
     phase "Cleaning up"
-    if [ -n "$RUN_TMP" ] && [ -f "$RUN_TMP/celery-worker.pid" ]; then
-        kill "$(cat "$RUN_TMP/celery-worker.pid")" 2>/dev/null && note "stopped a leftover Celery worker"
+    if [ -n "$RUN_TMP" ]; then
+        local worker_pid_file
+        for worker_pid_file in "$RUN_TMP"/celery-worker*.pid; do
+            [ -f "$worker_pid_file" ] || continue
+            kill "$(cat "$worker_pid_file")" 2>/dev/null && note "stopped a leftover Celery worker"
+        done
     fi
     if [ -n "$PGDATA" ] && [ -f "$PGDATA/postmaster.pid" ]; then
         as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -m immediate -w -t 20 stop >/dev/null 2>&1
@@ -127,6 +132,10 @@ if [ "$BENCH" -eq 1 ]; then
     python benchmarks/bench_scoring.py
     phase "Benchmark: entry and review pages (PostgreSQL)"
     DEBUG=1 python benchmarks/bench_pages.py
+    phase "Benchmark: report batches on one and two Celery workers (PostgreSQL, Redis)"
+    python benchmarks/bench_batches.py "$@"
+    phase "Benchmark: PDF documents, warm WeasyPrint against headless Chromium (PostgreSQL)"
+    DEBUG=1 python benchmarks/bench_reports.py
     exit 0
 fi
 

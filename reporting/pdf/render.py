@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import mimetypes
+import threading
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -17,6 +19,8 @@ from .text_layer import text_layer_fix
 #: Base URL of documents rendered without one; "/static/..." URLs under it are served from the static files.
 STATIC_ORIGIN = "https://dsdw-kpi.invalid/"
 BASE_STYLESHEET = "reporting/pdf.css"
+#: Extra CSS strings kept parsed per thread (the kinds' page CSS; the book's varies with the document).
+MAX_CACHED_SHEETS = 32
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -43,22 +47,69 @@ class StaticFilesFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list[Any] | None = None) -> bytes:
-    """Render an HTML document to PDF bytes.
+class _Styles(threading.local):
+    """Per thread: the URL fetcher, the FontConfiguration with Sarabun registered, pdf.css and the extra CSS
+    strings, parsed once and reused by every document (a fresh FontConfiguration per document also throws away
+    Pango's font and shaping caches: about 10% of a scorecard's time, see docs/pdf-performance.md)."""
+
+    key: tuple[str, int] | None = None
+    fetcher: StaticFilesFetcher
+    fonts: FontConfiguration
+    base: CSS
+    sheets: dict[str, CSS]
+
+    def current(self) -> _Styles:
+        path = finders.find(BASE_STYLESHEET)
+        key = (str(path), Path(path).stat().st_mtime_ns) if path else None
+        if key is None or key != self.key:  # first use, or pdf.css changed on disk (development)
+            self.fetcher = StaticFilesFetcher()
+            self.fonts = FontConfiguration()  # @font-face rules register here; CSS made elsewhere needs its own
+            self.base = CSS(
+                url=STATIC_ORIGIN + settings.STATIC_URL.lstrip("/") + BASE_STYLESHEET,
+                url_fetcher=self.fetcher,
+                font_config=self.fonts,
+            )
+            self.sheets = {}
+            self.key = key
+        return self
+
+    def sheet(self, source: str) -> CSS:
+        css = self.sheets.get(source)
+        if css is None:
+            if len(self.sheets) >= MAX_CACHED_SHEETS:
+                del self.sheets[next(iter(self.sheets))]  # the oldest
+            css = self.sheets[source] = CSS(string=source, url_fetcher=self.fetcher, font_config=self.fonts)
+        return css
+
+
+_styles = _Styles()
+
+
+def clear_style_cache() -> None:
+    """Forget this thread's parsed fonts and stylesheets: the next document parses them again."""
+    _styles.key = None
+
+
+def layout_pdf(html: str, *, base_url: str | None = None, stylesheets: list[Any] | None = None) -> Document:
+    """Lay out an HTML document (WeasyPrint's ``HTML.render()``): the first half of ``render_pdf``.
 
     ``stylesheets``: extra ``weasyprint.CSS`` objects, or CSS source strings, applied after
     static/reporting/pdf.css (A4 page, Sarabun). Relative URLs in ``html`` resolve against ``base_url``
     (default STATIC_ORIGIN, so ``{% static %}`` URLs such as "/static/..." work).
     """
-    fetcher = StaticFilesFetcher()
-    fonts = FontConfiguration()  # @font-face rules register here; CSS objects made elsewhere need their own
-    base_css = CSS(
-        url=STATIC_ORIGIN + settings.STATIC_URL.lstrip("/") + BASE_STYLESHEET, url_fetcher=fetcher, font_config=fonts
-    )
-    extra = [
-        CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) if isinstance(sheet, str) else sheet
-        for sheet in stylesheets or []
-    ]
-    document = HTML(string=html, base_url=base_url or STATIC_ORIGIN, url_fetcher=fetcher)
+    styles = _styles.current()
+    extra = [styles.sheet(sheet) if isinstance(sheet, str) else sheet for sheet in stylesheets or []]
+    document = HTML(string=html, base_url=base_url or STATIC_ORIGIN, url_fetcher=styles.fetcher)
+    return document.render(stylesheets=[styles.base, *extra], font_config=styles.fonts)
+
+
+def write_pdf(document: Document) -> bytes:
+    """Write a laid-out document as PDF bytes with the exact Thai text layer (the second half of ``render_pdf``)."""
     with text_layer_fix():
-        return document.write_pdf(stylesheets=[base_css, *extra], font_config=fonts)
+        data: bytes = document.write_pdf()
+    return data
+
+
+def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list[Any] | None = None) -> bytes:
+    """Render an HTML document to PDF bytes (``layout_pdf`` then ``write_pdf``; same arguments as layout_pdf)."""
+    return write_pdf(layout_pdf(html, base_url=base_url, stylesheets=stylesheets))

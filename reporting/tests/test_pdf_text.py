@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import html
-import io
 import json
 import logging
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import weasyprint
 from django.conf import settings
-from pypdf import PdfReader
 
 from reporting.pdf import render, render_pdf, text_layer
+from reporting.tests import pdfcheck
 
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference-data"
 HEADINGS = [
@@ -113,19 +110,9 @@ def _render(fixed: bool) -> tuple[bytes, list[str]]:
     return pdf, records.messages
 
 
-def _pdftotext(pdf: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (Debian package poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
-def _pypdf(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _missing(expected: list[str], extracted: str) -> list[str]:
-    haystack = WHITESPACE.sub("", extracted)
-    return [s for s in expected if WHITESPACE.sub("", s) not in haystack]
+_pdftotext = pdfcheck.pdftotext_raw
+_pypdf = pdfcheck.pypdf_text
+_missing = pdfcheck.missing
 
 
 @pytest.fixture(scope="module")
@@ -147,15 +134,9 @@ def test_every_thai_string_is_extracted_exactly(fixed_pdf: tuple[bytes, list[str
 
 
 def test_fonts_are_embedded_sarabun(fixed_pdf: tuple[bytes, list[str]]) -> None:
-    reader = PdfReader(io.BytesIO(fixed_pdf[0]))
-    assert len(reader.pages) > 1
-    for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
-        for font in fonts.values():
-            font = font.get_object()
-            assert "Sarabun" in font["/BaseFont"], font["/BaseFont"]
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            assert "/FontFile2" in descriptor  # embedded, not just named
+    fonts = pdfcheck.pdf_fonts(fixed_pdf[0])
+    assert len({font.page for font in fonts}) > 1
+    assert all("Sarabun" in font.base_font and font.embedded for font in fonts), fonts
 
 
 def test_without_the_fix_the_text_layer_is_wrong() -> None:

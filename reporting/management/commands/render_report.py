@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.models import FiscalYear, OrgUnit, Round
-from reporting.documents import KINDS
-from reporting.services import ScorecardError
+from indicators.models import FiscalYear, OrgUnit
+from reporting.documents import KINDS, DocumentError, render_document
 
 
 class Command(BaseCommand):
@@ -27,8 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--thai-digits", action="store_true", help="พิมพ์ตัวเลขเป็นเลขไทย (PDF)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        module = KINDS.get(options["kind"])
-        if module is None:
+        if options["kind"] not in KINDS:
             raise CommandError(f"ไม่รู้จักเอกสารชนิด \"{options['kind']}\" (มี: {', '.join(KINDS)})")
         year = FiscalYear.objects.filter(be_year=options["year"]).first()
         if year is None:
@@ -38,25 +34,13 @@ class Command(BaseCommand):
             raise CommandError(f"ไม่พบหน่วยงานรหัส {options['unit']}")
         output = Path(options["output"])
         fmt = "xlsx" if output.suffix.lower() == ".xlsx" else "pdf"
-        renderer = getattr(module, f"to_{fmt}", None)
-        if renderer is None:
-            raise CommandError(f"เอกสารชนิด \"{options['kind']}\" สร้างเป็นไฟล์ {fmt.upper()} ไม่ได้")
-        accepted = inspect.signature(module.build).parameters
-        kwargs: dict[str, Any] = {"org_unit": unit}
-        if "fiscal_year" in accepted:
-            kwargs["fiscal_year"] = year
-        if "round" in accepted:
-            round_ = Round.objects.filter(fiscal_year=year, number=options["round"] or 1).first()
-            if round_ is None:
-                raise CommandError(f"ไม่พบรอบที่ {options['round'] or 1} ของปีงบประมาณ พ.ศ. {year.be_year}")
-            kwargs["round"] = round_
-        if options["frozen"] and "use_frozen" in accepted:
-            kwargs["use_frozen"] = True
         try:
-            doc = module.build(**kwargs)
-        except (ScorecardError, ObjectDoesNotExist, ValueError) as exc:
+            data = render_document(
+                options["kind"], org_unit=unit, fiscal_year=year, round_number=options["round"], fmt=fmt,
+                thai_digits=options["thai_digits"], frozen=options["frozen"],
+            )
+        except DocumentError as exc:
             raise CommandError(str(exc)) from exc
-        extra = {"thai_digits": True} if options["thai_digits"] and "thai_digits" in inspect.signature(renderer).parameters else {}
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(renderer(doc, **extra))
+        output.write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"สร้างไฟล์ {output} แล้ว"))
