@@ -3,8 +3,11 @@
 - Text: ``pdftotext_raw()`` (poppler) and ``pypdf_text()``; ``missing()`` searches strings code point for code
   point with all whitespace removed on both sides (extractors rebuild spaces and line breaks from glyph
   positions, and wrapped lines split strings anywhere).
+- ``missing_strict()`` keeps the whitespace: no space or line break where the string has none, some where it has
+  some (for strings that do not wrap: words, short cells).
 - ``thai_strings()`` collects every Thai string a builder put into its dataclass tree, so a test can check the
   PDF against the data without knowing the template.
+- ``page_images()`` renders the pages with poppler, to prove a change to the PDF moves no pixel.
 - ``pdf_fonts()`` lists the fonts of every page (and of its form XObjects) with their embedding.
 - ``table_cells()`` finds the ruled table cells with pdfplumber and the text lines inside each;
   ``check_line_breaks()`` judges every wrap inside a cell with pythainlp's word segmenter;
@@ -22,8 +25,10 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +65,38 @@ def missing(expected: Iterable[str], extracted: str) -> list[str]:
     """The expected strings not found in the extracted text (whitespace removed on both sides)."""
     haystack = squash(extracted)
     return [s for s in dict.fromkeys(expected) if squash(s) not in haystack]
+
+
+def single_spaces(text: str) -> str:
+    """Every run of whitespace (spaces, line breaks, form feeds) as one space."""
+    return WHITESPACE.sub(" ", text)
+
+
+def missing_strict(expected: Iterable[str], extracted: str) -> list[str]:
+    """The expected strings not found exactly as written, whitespace included.
+
+    Only the kind and length of whitespace may differ (a space can come out as a line break where the line
+    wraps, or as two spaces); there must be whitespace wherever the string has some and none anywhere else, so a
+    stray space or line break inside a word is caught. A string that wraps where it has no space is reported too:
+    use this for strings that fit on one line (words, short cells), ``missing()`` for the rest.
+    """
+    haystack = single_spaces(extracted)
+    return [s for s in dict.fromkeys(expected) if single_spaces(s).strip() not in haystack]
+
+
+def page_images(pdf: bytes, dpi: int = 100) -> list[bytes]:
+    """Every page rendered by poppler (``pdftoppm``, greyscale PGM), to compare two PDFs pixel for pixel."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (Debian package poppler-utils) is not installed")
+    with tempfile.TemporaryDirectory() as directory:
+        source = Path(directory) / "document.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", str(source), str(Path(directory) / "page")],
+            capture_output=True,
+            check=True,
+        )
+        return [path.read_bytes() for path in sorted(Path(directory).glob("page-*.pgm"))]
 
 
 @dataclass(frozen=True)
