@@ -218,7 +218,8 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
                 name=str(row.get("name_th") or ""),
                 levels=levels,
                 parts=parts,
-                result_text=_result_text(row, results.get(row.get("result_id")), criteria),
+                # a parent's result and score are its sub-indicators'
+                result_text=_result_text(row, results.get(row.get("result_id")), criteria) if scored else "",
                 score=score if scored else None,
                 weight=weight,
                 weighted=weighted if scored else None,
@@ -321,7 +322,8 @@ def display(doc: ScorecardDoc, *, thai: bool = False) -> dict[str, Any]:
             rows.append({
                 "row": row, "number": digits(row.number), "levels": [digits(t) for t in row.levels],
                 "result": digits(row.result_text), "score": score,
-                "weight": fmt(row.weight, WEIGHT_PLACES, thai=thai) if row.scored else "",
+                "weight": fmt(row.weight, WEIGHT_PLACES, thai=thai) if row.scored
+                else f"({fmt(row.weight, WEIGHT_PLACES, thai=thai)})" if row.weight is not None else "",
                 "weighted": fmt(row.weighted, SCORE_PLACES, thai=thai), "bar": f"{bar:.1f}",
                 "note": digits(row_note(doc, row)),
             })

@@ -268,6 +268,11 @@ def test_fy2564_department_shows_document_000_scores_marked_monitoring_only(tmp_
     # and the total is Σ ค / 100 = (75×15 + 50×15 + 54.2141×10 + 0×10 + 0×20 + 100×15 + 100×15) / 100
     assert doc.computed and doc.weighted_sum == Decimal("5417.1410") and doc.total_100 == Decimal("54.1714")
     assert {row.number: row.note for row in doc.rows if not row.scored} == {"3": "", "5": ""}
+    # a parent row shows its weight in parentheses and no result of its own (its sub-indicators carry them)
+    parents = {r["row"].number: r for g in scorecard_doc.display(doc)["groups"] for r in g["rows"] if not r["row"].scored}
+    assert {n: (r["result"], r["weight"], r["score"]) for n, r in parents.items()} == {
+        "3": ("", "(20.00)", ""), "5": ("", "(30.00)", ""),
+    }
     texts = pdf_texts(scorecard_doc.to_pdf(doc), tmp_path)
     expected = ["ติดตามผล ไม่นำมาประเมิน", "54.2141", "13.90", "16.72", "50.01", "426.86", "5,417.1410", "54.17"]
     assert missing_in(texts, expected) == {name: [] for name in texts}
