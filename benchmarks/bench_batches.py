@@ -24,18 +24,14 @@ import time
 import uuid
 from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsdw_kpi.settings")
-os.environ.setdefault("DEBUG", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from django_setup import REPO_DIR, setup_django  # noqa: E402
+
 MEDIA = Path(tempfile.mkdtemp(prefix="dsdw-bench-batches-"))
 os.environ["PRIVATE_MEDIA_ROOT"] = str(MEDIA)
 QUEUE = f"bench-batches-{uuid.uuid4().hex[:8]}"
 os.environ["REPORT_RUN_QUEUE"] = QUEUE
-
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

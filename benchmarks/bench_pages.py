@@ -14,20 +14,14 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsdw_kpi.settings")
-os.environ.setdefault("DEBUG", "1")
-if not os.environ.get("DATABASE_URL"):
-    os.environ.setdefault("SQLITE_PATH", str(Path(tempfile.mkdtemp(prefix="dsdw-bench-")) / "bench.sqlite3"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from django_setup import setup_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

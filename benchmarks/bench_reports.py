@@ -35,15 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsdw_kpi.settings")
-os.environ.setdefault("DEBUG", "1")
-if not os.environ.get("DATABASE_URL"):
-    os.environ.setdefault("SQLITE_PATH", str(Path(tempfile.mkdtemp(prefix="dsdw-bench-")) / "bench.sqlite3"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from django_setup import setup_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402

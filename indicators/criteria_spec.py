@@ -146,8 +146,10 @@ def measurement_for(result: Result) -> dict[str, Any]:
     return base
 
 
-def _show(value: Decimal) -> str:
-    """A criteria number as the manual prints it: thousands separators, 2 decimals when fractional."""
+def show_number(value: Decimal | None) -> str:
+    """A number as the manual prints it: thousands separators, 2 decimals when fractional; "" for none."""
+    if value is None:
+        return ""
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value:,.2f}"
@@ -160,16 +162,16 @@ def level_text(method: str, row: dict[str, Any]) -> str:
     if not row.get("defined", True):
         return "..." if method in ("five_level", "three_level") else "-"
     if method in ("three_level", "five_level"):
-        return _show(row["threshold"]) if row.get("threshold") is not None else "..."
+        return show_number(row["threshold"]) if row.get("threshold") is not None else "..."
     if method == "milestones":
         return str(row.get("milestone_th") or "-")
     low, high = row.get("band_min"), row.get("band_max")
     if low is not None and high is not None:
-        return f"{_show(low)} – {_show(high)}"
+        return f"{show_number(low)} – {show_number(high)}"
     if low is not None:
-        return f"สูงกว่า {_show(low)}" if not row.get("band_min_inclusive", True) else f"{_show(low)} ขึ้นไป"
+        return f"สูงกว่า {show_number(low)}" if not row.get("band_min_inclusive", True) else f"{show_number(low)} ขึ้นไป"
     if high is not None:
-        return f"ต่ำกว่า {_show(high)}" if not row.get("band_max_inclusive", True) else f"ไม่เกิน {_show(high)}"
+        return f"ต่ำกว่า {show_number(high)}" if not row.get("band_max_inclusive", True) else f"ไม่เกิน {show_number(high)}"
     return "-"
 
 

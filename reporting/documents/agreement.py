@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from indicators.criteria_spec import _show, printed_levels
+from indicators.criteria_spec import printed_levels, show_number
 from indicators.models import Assignment, FiscalYear, Framework, OrgUnit, Person
 from indicators.models.framework import Component, Scale
 from indicators.selectors import framework_detail, framework_for_unit
@@ -130,7 +130,7 @@ class AgreementDoc:
 
 
 def _fmt_weight(value: Decimal | None) -> str:
-    return "" if value is None else _show(value)
+    return "" if value is None else show_number(value)
 
 
 def _level_cells(criteria: object, labels: tuple[str, ...]) -> tuple[LevelCell, ...]:
@@ -163,7 +163,7 @@ def _baseline_text(assignment: Assignment, year: int) -> str:
             continue
         if baseline.value is None:
             return baseline.text_th or "-"
-        shown = _show(baseline.value)
+        shown = show_number(baseline.value)
         unit = definition.unit_of_measure
         if unit == definition.UnitOfMeasure.PERCENT:
             return f"ร้อยละ {shown}"
@@ -269,7 +269,7 @@ def build(
             for a in assignments
             if a.component == component
         ])
-        groups.append(ComponentGroup(f"{label} (ร้อยละ {_show(weights[component])})", rows))
+        groups.append(ComponentGroup(f"{label} (ร้อยละ {show_number(weights[component])})", rows))
     total = sum((a.weight or Decimal(0) for a in assignments if a.parent_id is None), Decimal(0))
     unit_name = org_unit.name_th
     evaluator_party = _party(evaluator, DIRECTOR_GENERAL)

@@ -19,7 +19,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from indicators.criteria_spec import printed_levels
+from indicators.criteria_spec import printed_levels, show_number
 from indicators.models import OrgUnit, Result, Round
 from indicators.models.framework import Component, Scale
 from indicators.templatetags.thai_dates import thai_date, thai_digits
@@ -126,15 +126,6 @@ def _dec(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _show(value: Decimal | None) -> str:
-    """A result value as the manual prints it: thousands separators, up to 2 decimals."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
-
-
 def _level_cells(criteria: Any, labels: tuple[str, ...] = LEVELS) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The criteria cells (one per level label) and, for a composite indicator, the names of its parts."""
     if criteria is None:
@@ -155,12 +146,12 @@ def _result_text(row: dict[str, Any], result: Result | None, criteria: Any) -> s
         return "ยังไม่รายงาน"
     score = _dec(row.get("score"))
     if criteria is not None and criteria.method == "milestones" and score is not None:
-        return f"ระดับ {_show(score)}"
+        return f"ระดับ {show_number(score)}"
     if result.achieved_level and result.value is None and result.numerator is None:
         return f"ระดับ {result.achieved_level}"
-    text = _show(_dec(row.get("value"))) or _show(result.value)
+    text = show_number(_dec(row.get("value"))) or show_number(result.value)
     if result.second_value is not None and text:
-        text = f"{text} / {_show(result.second_value)}"
+        text = f"{text} / {show_number(result.second_value)}"
     return text or (f"ระดับ {result.achieved_level}" if result.achieved_level else "-")
 
 
@@ -335,7 +326,7 @@ def display(doc: ScorecardDoc, *, thai: bool = False) -> dict[str, Any]:
     drills = [{
         "drill": drill, "number": digits(drill.number), "score": fmt(drill.score, SCORE_PLACES, thai=thai),
         "provinces": [{
-            "name": p.province, "target": digits(_show(p.target)), "done": digits(_show(p.done)),
+            "name": p.province, "target": digits(show_number(p.target)), "done": digits(show_number(p.done)),
             "percent": fmt(p.percent, 2, thai=thai), "score": fmt(p.score, SCORE_PLACES, thai=thai),
             "problem": p.problem,
         } for p in drill.provinces],

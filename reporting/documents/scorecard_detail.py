@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from indicators.criteria_spec import printed_levels
+from indicators.criteria_spec import printed_levels, show_number
 from indicators.models import OrgUnit, Result, Round
 from indicators.models.framework import Criteria
 from indicators.models.policy import ScoringPolicy
@@ -122,20 +122,12 @@ class IndicatorDetail:
     computed: bool
 
 
-def _number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
-
-
 def _result_lines(result: Result) -> tuple[tuple[str, str], ...]:
     fields = [
-        ("ผลการดำเนินงาน", _number(result.value)),
-        ("ตัวตั้ง", _number(result.numerator)),
-        ("ตัวหาร", _number(result.denominator)),
-        ("ผลของตัววัดที่ 2", _number(result.second_value)),
+        ("ผลการดำเนินงาน", show_number(result.value)),
+        ("ตัวตั้ง", show_number(result.numerator)),
+        ("ตัวหาร", show_number(result.denominator)),
+        ("ผลของตัววัดที่ 2", show_number(result.second_value)),
         ("ระดับที่บรรลุ", result.achieved_level),
     ]
     lines = [(label, value) for label, value in fields if value]

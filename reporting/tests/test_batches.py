@@ -30,6 +30,7 @@ from reporting.batches import (
 from reporting.documents import DocumentError, filename_for, render_document
 from reporting.models import ReportRun, ReportRunItem, ReportRunShard
 from reporting.tasks import render_report_run
+from reporting.tests.factories import person_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +39,6 @@ DEMO_UNITS = [
     "demo-highland-chiangmai", "demo-lifeskills-muakleck", "demo-settlement-phraphutthabat",
     "demo-shelter-thapthuan", "demo-shelter-wangthong",
 ]  # fmt: skip
-
-
-def person_user(django_user_model: Any, username: str, role: str, units: list[OrgUnit] = (), **flags: Any) -> Any:  # type: ignore[assignment]
-    user = django_user_model.objects.create_user(username, password=f"pw-{username}-2566", **flags)
-    person = Person.objects.create(user=user, full_name=f"คุณ{username} ทดสอบ", role=role)
-    person.reporting_units.set(units)
-    return user
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from reporting import selectors
 from reporting.documents import KINDS
 from reporting.documents import scorecard as scorecard_doc
 from reporting.models import Scorecard
+from reporting.tests.factories import person_user
 
 WHITESPACE = re.compile(r"\s+")
 HEADINGS = ["ตัวชี้วัดผลงาน", "คะแนนถ่วงน้ำหนัก", "การประเมินประสิทธิผลการดำเนินงาน (Performance Base)"]
@@ -27,13 +28,6 @@ HEADINGS = ["ตัวชี้วัดผลงาน", "คะแนนถ่
 
 def squash(text: str) -> str:
     return WHITESPACE.sub("", text)
-
-
-def person_user(django_user_model: Any, username: str, role: str, units: list[OrgUnit] = ()) -> Any:  # type: ignore[assignment]
-    user = django_user_model.objects.create_user(username, password=f"pw-{username}-2566")
-    person = Person.objects.create(user=user, full_name=f"คุณ{username} ทดสอบ", role=role)
-    person.reporting_units.set(units)
-    return user
 
 
 @pytest.fixture

@@ -12,19 +12,13 @@ import pytest
 from indicators.models import Framework, OrgUnit, Person, Province, Result, Round, SubUnitResult
 from reporting.documents import scorecard as scorecard_doc
 from reporting.documents import scorecard_detail
+from reporting.tests.factories import person_user
 from reporting.tests.test_department_scorecard import missing_in, pdf_texts
 
 pytestmark = pytest.mark.django_db
 
 # DOMAIN §4.h: targets from the FY2566 provincial table, done counts invented -> (4 + 3 + 5 + 3.01) / 4 = 3.7525.
 DONE = {"กระบี่": 9862, "กาญจนบุรี": 11709, "กาฬสินธุ์": 13122, "กำแพงเพชร": 2500}
-
-
-def person_user(django_user_model: Any, username: str, role: str, units: list[OrgUnit] = ()) -> Any:  # type: ignore[assignment]
-    user = django_user_model.objects.create_user(username, password=f"pw-{username}-2566")
-    person = Person.objects.create(user=user, full_name=f"คุณ{username} ทดสอบ", role=role)
-    person.reporting_units.set(units)
-    return user
 
 
 @pytest.fixture
