@@ -46,7 +46,8 @@ from indicators.tests.specs import (
 
 D = Decimal
 THAI = re.compile(r"[\u0E00-\u0E7F]")
-SCORING_PATH = Path(scoring.__file__).resolve()
+SCORING_DIR = Path(scoring.__file__).resolve().parent
+SCORING_MODULES = sorted(SCORING_DIR.glob("*.py"))
 
 ALL_SPECS = {
     "capability_fy2564": CAPABILITY_FY2564,
@@ -1090,27 +1091,37 @@ def test_explain_covers_every_method_in_thai() -> None:
 
 
 def test_scoring_imports_only_the_standard_library() -> None:
-    """STYLE practice 1: scoring.py imports nothing from Django or the project."""
-    tree = ast.parse(SCORING_PATH.read_text(encoding="utf-8"))
-    modules: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "relative import in scoring.py"
-            modules.add((node.module or "").split(".")[0])
-    assert modules, "no import found: the parser is broken"
-    assert modules <= set(sys.stdlib_module_names) | {"__future__"}, modules - set(sys.stdlib_module_names)
+    """STYLE practice 1: every module of the scoring package imports only the standard library and its siblings."""
+    assert SCORING_MODULES[0].name == "__init__.py" and len(SCORING_MODULES) > 1, SCORING_MODULES
+    siblings = {path.stem for path in SCORING_MODULES} - {"__init__"}
+    for path in SCORING_MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                assert node.level == 1 and set(names) <= siblings, f"{path.name}: relative import outside the package"
+            elif isinstance(node, ast.ImportFrom):
+                modules.add((node.module or "").split(".")[0])
+        assert modules, f"{path.name}: no import found: the parser is broken"
+        outside = modules - set(sys.stdlib_module_names) - {"__future__"}
+        assert not outside, f"{path.name}: {outside}"
 
 
 def test_scoring_loads_in_a_fresh_interpreter_without_django() -> None:
-    """STYLE practice 1: loading scoring.py on its own never imports django."""
+    """STYLE practice 1: loading the scoring package and every one of its modules never imports django."""
     code = (
-        "import importlib.util, sys\n"
-        f"spec = importlib.util.spec_from_file_location('scoring_probe', {str(SCORING_PATH)!r})\n"
+        "import importlib, importlib.util, pkgutil, sys\n"
+        f"spec = importlib.util.spec_from_file_location('scoring_probe', {str(SCORING_DIR / '__init__.py')!r},"
+        f" submodule_search_locations=[{str(SCORING_DIR)!r}])\n"
         "module = importlib.util.module_from_spec(spec)\n"
         "sys.modules['scoring_probe'] = module\n"
         "spec.loader.exec_module(module)\n"
+        "loaded = [importlib.import_module('scoring_probe.' + info.name).__name__"
+        " for info in pkgutil.iter_modules(module.__path__)]\n"
+        "assert len(loaded) > 1, loaded\n"
         "assert str(module.score({'method': 'five_level', 'thresholds': [1, 2, 3, 4, 5]}, '2.5')) == '2.5000'\n"
         "leaked = sorted(name for name in sys.modules if name.split('.')[0] in ('django', 'indicators'))\n"
         "print(','.join(leaked))\n"
