@@ -19,6 +19,7 @@ from indicators.models import (
     FiscalYear,
     Round,
     ScoringPolicy,
+    UnitEntryWindow,
 )
 from indicators.services.results import round_reopen
 from indicators.templatetags.thai_dates import thai_date
@@ -31,6 +32,15 @@ class RoundInline(nested_admin.NestedTabularInline):
     extra = 0
     max_num = 2
     fields = ["number", "start_date", "end_date", "printed_period_th", "entry_deadline", "is_open"]
+
+
+class UnitEntryWindowInline(nested_admin.NestedTabularInline):
+    """Entry of the round opened for single units until a date (the round itself may stay closed)."""
+
+    model = UnitEntryWindow
+    extra = 0
+    fields = ["org_unit", "until", "reason_th", "is_demo"]
+    autocomplete_fields = ["org_unit"]
 
 
 class ScoringPolicyInline(nested_admin.NestedStackedInline):
@@ -94,6 +104,7 @@ class RoundAdmin(ReopenPermissionMixin, HistoryAdmin):
     list_filter = ["fiscal_year", "number", "is_open"]
     list_select_related = ["fiscal_year"]
     fields = ["fiscal_year", "number", "start_date", "end_date", "printed_period_th", "entry_deadline", "is_open"]
+    inlines = [UnitEntryWindowInline]
     actions = ["reopen_rounds"]
 
     @admin.display(description=_("ช่วงเวลา"))

@@ -1,6 +1,6 @@
 """Tables of the DSDW KPI domain, split by sub-domain (DOMAIN.md §10)."""
 
-from indicators.models.calendar import FiscalYear, Round
+from indicators.models.calendar import FiscalYear, Round, UnitEntryWindow
 from indicators.models.catalog import Baseline, IndicatorDefinition, StrategicLink
 from indicators.models.framework import Assignment, Criteria, CriteriaLevel, Framework, ProvinceTarget
 from indicators.models.org import OrgUnit, Person, Province, UnitType
@@ -35,5 +35,6 @@ __all__ = [
     "ScoringPolicy",
     "StrategicLink",
     "SubUnitResult",
+    "UnitEntryWindow",
     "UnitType",
 ]

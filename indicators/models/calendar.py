@@ -98,3 +98,29 @@ class Round(models.Model):
             errors["entry_deadline"] = str(_("กำหนดส่งต้องไม่ก่อนวันเริ่มต้นของรอบ"))
         if errors:
             raise ValidationError(errors)
+
+
+class UnitEntryWindow(models.Model):
+    """Entry of one round opened for one unit until a date, whether or not the round itself is open.
+
+    An extension for a single unit without reopening the round for everyone; the demo units get one so that the
+    quick start can be tried without changing the real round (STYLE.md practice 19).
+    """
+
+    round = models.ForeignKey(Round, verbose_name=_("รอบ"), on_delete=models.CASCADE, related_name="unit_windows")
+    org_unit = models.ForeignKey(
+        "indicators.OrgUnit", verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="entry_windows"
+    )
+    until = models.DateField(_("เปิดรับรายงานผลถึงวันที่"))
+    reason_th = models.CharField(_("เหตุผล"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("ข้อมูลสาธิต"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "org_unit"]
+        constraints = [models.UniqueConstraint(fields=["round", "org_unit"], name="uniq_entry_window_per_unit_round")]
+        verbose_name = _("การเปิดรับรายงานผลเฉพาะหน่วยงาน")
+        verbose_name_plural = _("การเปิดรับรายงานผลเฉพาะหน่วยงาน")
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.org_unit} ถึง {self.until.day}/{self.until.month}/{self.until.year + BE_OFFSET}"

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from indicators.demo_data import DEMO_DIVISION, DEMO_SHELTER
 from indicators.models import EvidenceFile, Framework, OrgUnit, Person, Result
 from indicators.permissions import can_report_for, can_review, can_view_result, is_director, visible_units
 from indicators.services.results import evidence_add
@@ -43,15 +44,17 @@ def world(fy2566, django_user_model):
     )
     other_supervisor = django_user_model.objects.create_user("other_supervisor", password="x")
     Person.objects.create(user=other_supervisor, full_name="ผู้กำกับดูแลอื่น", role=Person.Role.SUPERVISOR)
-    kks = Framework.objects.get(fiscal_year=fy2566, level="division", number=3)
+    kks = Framework.objects.get(fiscal_year=fy2566, is_demo=True, org_units__code=DEMO_DIVISION)
+    # one indicator of the demo division without a supervisor of its own (the definition's, or a fallback, applies)
+    kks.assignments.filter(definition__code="ITA").update(supervisor=None)
     results = {
-        "kks-budget-submitted": Result.objects.get(org_unit__code="div-3", assignment__framework=kks,
+        "kks-budget-submitted": Result.objects.get(org_unit__code=DEMO_DIVISION, assignment__framework=kks,
                                                    assignment__definition__code="BUDGET"),
-        "kks-household-draft": Result.objects.get(org_unit__code="div-3", assignment__framework=kks,
+        "kks-household-draft": Result.objects.get(org_unit__code=DEMO_DIVISION, assignment__framework=kks,
                                                   assignment__definition__code="HOUSEHOLD"),
-        "kks-ita-unsupervised": Result.objects.get(org_unit__code="div-3", assignment__framework=kks,
+        "kks-ita-unsupervised": Result.objects.get(org_unit__code=DEMO_DIVISION, assignment__framework=kks,
                                                    assignment__definition__code="ITA"),
-        "shelter-improved-submitted": Result.objects.get(org_unit__code="demo-shelter-thapthuan",
+        "shelter-improved-submitted": Result.objects.get(org_unit__code=DEMO_SHELTER,
                                                          assignment__definition__code="PMQA_KPI_IMPROVED"),
     }
     admin = django_user_model.objects.get(username="admin")
@@ -144,12 +147,13 @@ def test_writes_by_anyone_not_allowed_change_nothing(world):
 
 def test_lists_only_show_what_the_user_may_see(world):
     """The queue lists only supervised results; the unit pages of other units are not reachable."""
+    shelter = OrgUnit.objects.get(code=DEMO_SHELTER).name_th
     other = _client(world["users"]["other_supervisor"])
-    assert "สถานคุ้มครองคนไร้ที่พึ่งทับทวน" not in other.get(reverse("review-queue")).content.decode()
+    assert shelter not in other.get(reverse("review-queue")).content.decode()
     supervisor = _client(world["users"]["supervisor"]).get(reverse("review-queue")).content.decode()
-    assert "สถานคุ้มครองคนไร้ที่พึ่งทับทวน" in supervisor
+    assert shelter in supervisor
     staff = _client(world["users"]["staff_shelter"])
     home = staff.get(reverse("home")).content.decode()
-    assert "สถานคุ้มครองคนไร้ที่พึ่งทับทวน" in home
+    assert shelter in home
     assert reverse("unit-round", args=[world["results"]["kks-budget-submitted"].round_id,
-                                       OrgUnit.objects.get(code="div-3").pk]) not in home
+                                       OrgUnit.objects.get(code=DEMO_DIVISION).pk]) not in home
