@@ -1,4 +1,4 @@
-"""Thai e-mails about results: to the supervisor on submission, to the reporters on return, deadline reminders.
+"""Thai e-mails: to the reviewer on submission, to the reporters on return, deadline reminders, framework amendments.
 
 Each function sends one message and returns how many went out (0 when nobody has an address); callers are the
 Celery tasks in indicators/tasks.py. Links are absolute, built from settings.SITE_URL.
@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db.models import Q
 from django.urls import reverse
 
 from indicators.models import Person, Result, Round
-from indicators.permissions import person_of
+from indicators.permissions import Reviewers, person_of, reviewers_of
 from indicators.templatetags.thai_dates import thai_date
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,11 @@ def address_of(person: Person | None) -> str:
     if user is not None and not user.is_active:
         return ""
     return person.email or (user.email if user is not None else "")
+
+
+def without_address() -> Q:
+    """Q over Person rows address_of() finds no address for (flagged in the admin when they review results)."""
+    return Q(email="") & (Q(user__isnull=True) | Q(user__email="") | Q(user__is_active=False))
 
 
 def _addresses(people: Iterable[Person]) -> list[str]:
@@ -69,11 +75,6 @@ def _name(user: Any) -> str:
     return person.full_name if person is not None else str(user.username)
 
 
-def supervisor_of(result: Result) -> Person | None:
-    """The assignment's supervisor, else the indicator definition's (same rule as permissions.supervises)."""
-    return result.assignment.supervisor or result.assignment.definition.supervisor
-
-
 def reporters_of(result: Result) -> list[Person]:
     """Everyone who reports for the result's unit, and whoever submitted it."""
     people = list(Person.objects.filter(reporting_units=result.org_unit).select_related("user"))
@@ -84,27 +85,40 @@ def reporters_of(result: Result) -> list[Person]:
     return people
 
 
+_WHY_YOU = {
+    Reviewers.FALLBACK: "ตัวชี้วัดนี้ยังไม่มีผู้กำกับดูแลตัวชี้วัด ท่านได้รับในฐานะผู้พิจารณาผลแทนที่กำหนดไว้ในกรอบตัวชี้วัด\n",
+    Reviewers.ADMINS: "ตัวชี้วัดนี้ยังไม่มีผู้กำกับดูแลตัวชี้วัดและกรอบตัวชี้วัดไม่ได้กำหนดผู้พิจารณาผลแทน "
+    "ท่านได้รับในฐานะผู้ดูแลระบบ (กลุ่มพัฒนาระบบบริหาร)\n",
+}
+
+
 def send_submitted(result: Result) -> int:
-    """To the supervisor: a unit submitted a result for review."""
-    supervisor = supervisor_of(result)
-    to = address_of(supervisor)
-    if not to:
-        logger.warning("result %s submitted but its supervisor has no e-mail address", result.pk)
-        return 0
-    assert supervisor is not None
+    """To whoever reviews the result (permissions.reviewers_of): a unit submitted a result for review."""
+    reviewers = reviewers_of(result.assignment)
     submitter = _name(result.submitted_by)
-    body = (
-        f"เรียน {supervisor.full_name}\n\n"
-        f"{result.org_unit.name_th} ส่งผลการดำเนินงานตัวชี้วัด\n"
-        f"  {_indicator(result)}\n"
-        f"  {result.round}\n"
-        + (f"  ส่งโดย {submitter}\n" if submitter else "")
-        + "เพื่อให้ท่านพิจารณาอนุมัติหรือส่งกลับแก้ไข\n\n"
-        f"เปิดผลการดำเนินงานนี้: {_link(reverse('review-result', args=[result.pk]))}\n"
-        f"รายการทั้งหมดที่รอพิจารณา: {_link(reverse('review-queue'))}\n"
-    )
     subject = f"{SUBJECT_PREFIX} รอพิจารณา: {_one_line(_indicator(result), 60)} — {_one_line(result.org_unit.name_th, 50)}"
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    messages = []
+    for reviewer in reviewers.people:
+        to = address_of(reviewer)
+        if not to:
+            continue
+        body = (
+            f"เรียน {reviewer.full_name}\n\n"
+            f"{result.org_unit.name_th} ส่งผลการดำเนินงานตัวชี้วัด\n"
+            f"  {_indicator(result)}\n"
+            f"  {result.round}\n"
+            + (f"  ส่งโดย {submitter}\n" if submitter else "")
+            + "เพื่อให้ท่านพิจารณาอนุมัติหรือส่งกลับแก้ไข\n"
+            + _WHY_YOU.get(reviewers.kind, "")
+            + "\n"
+            f"เปิดผลการดำเนินงานนี้: {_link(reverse('review-result', args=[result.pk]))}\n"
+            f"รายการทั้งหมดที่รอพิจารณา: {_link(reverse('review-queue'))}\n"
+        )
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
+    if not messages:
+        logger.warning("result %s submitted but its reviewer (%s) has no e-mail address", result.pk, reviewers.kind)
+        return 0
+    return get_connection().send_messages(messages) or 0
 
 
 def send_returned(result: Result) -> int:
@@ -151,3 +165,64 @@ def send_reminder(person: Person, round: Round, unit_name: str, missing: Iterabl
     else:
         subject = f"{SUBJECT_PREFIX} อีก {days_left} วันถึงกำหนดส่งผลการดำเนินงาน {round}"
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+def framework_reporters(framework: Any) -> list[Person]:
+    """Everyone who reports for a unit on the framework: its own units, and units of its unit types that have no
+    approved framework of their own in the year (selectors.framework_for_unit's rule)."""
+    from indicators.models import Framework, OrgUnit
+
+    others = Framework.objects.filter(fiscal_year_id=framework.fiscal_year_id, status=Framework.Status.APPROVED).exclude(
+        pk=framework.pk
+    )
+    units = OrgUnit.objects.filter(
+        Q(frameworks=framework)
+        | (Q(unit_type__in=framework.unit_types.all()) & ~Q(pk__in=others.filter(org_units__isnull=False).values("org_units")))
+    )
+    return list(Person.objects.filter(reporting_units__in=units).select_related("user").distinct().order_by("full_name"))
+
+
+def send_framework_amendment(framework: Any, *, event: str, actor: Any, reason: str, since: dt.datetime | None) -> int:
+    """To each reporter of the framework's units: an amendment was opened ("opened"), or approved ("approved")."""
+    from indicators.framework_history import framework_changes
+
+    name = " ".join(framework.name_th.split())
+    year = framework.fiscal_year.be_year
+    who = _name(actor) or "ผู้ดูแลระบบ"
+    link = _link(reverse("framework-detail", args=[framework.pk]))
+    if event == "opened":
+        subject = f"{SUBJECT_PREFIX} แก้ไขเพิ่มเติมกรอบตัวชี้วัด: {_one_line(name, 80)}"
+        text = (
+            f"กรอบตัวชี้วัด {name} ปีงบประมาณ พ.ศ. {year} ซึ่งอนุมัติแล้วและมีผลการดำเนินงานรายงานแล้ว "
+            f"กำลังถูกแก้ไขเพิ่มเติมโดย {who}\n"
+            f"เหตุผล: {reason}\n\n"
+            "ตัวชี้วัด น้ำหนัก หรือเกณฑ์การประเมินอาจเปลี่ยน และคะแนนของหน่วยงานจะคำนวณใหม่ตามกรอบที่แก้ไข "
+            "ผลการดำเนินงานที่รายงานไว้แล้วยังอยู่ครบ ระบบจะแจ้งอีกครั้งเมื่ออนุมัติการแก้ไขเพิ่มเติม\n"
+        )
+    else:
+        changes = framework_changes(framework, since=since) if since else []
+        lines = [
+            f"  - {entry.action_label} {entry.subject}"
+            + (": " + "; ".join(f"{c.field} {c.old} → {c.new}" if c.old else f"{c.field} {c.new}" for c in entry.changes)
+               if entry.changes and entry.action != "-" else "")
+            for entry in reversed(changes)
+            if entry.subject != "กรอบตัวชี้วัด"
+        ]
+        more = f"  … และอีก {len(lines) - 30} รายการ\n" if len(lines) > 30 else ""
+        subject = f"{SUBJECT_PREFIX} อนุมัติการแก้ไขกรอบตัวชี้วัด: {_one_line(name, 80)}"
+        text = (
+            f"การแก้ไขเพิ่มเติมกรอบตัวชี้วัด {name} ปีงบประมาณ พ.ศ. {year} ได้รับอนุมัติแล้วโดย {who}\n"
+            + (f"เหตุผล: {reason}\n" if reason else "")
+            + ("\nสิ่งที่เปลี่ยน:\n" + "\n".join(lines[:30]) + "\n" + more if lines else "")
+            + "\nคะแนนของหน่วยงานจะคำนวณใหม่ตามกรอบที่อนุมัติ\n"
+        )
+    messages = [
+        EmailMessage(subject, f"เรียน {person.full_name}\n\n{text}\nดูกรอบตัวชี้วัด: {link}\n",
+                     settings.DEFAULT_FROM_EMAIL, [address])
+        for person in framework_reporters(framework)
+        if (address := address_of(person))
+    ]
+    if not messages:
+        logger.warning("framework %s amendment %s but none of its reporters has an e-mail address", framework.pk, event)
+        return 0
+    return get_connection().send_messages(messages) or 0

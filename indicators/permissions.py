@@ -4,11 +4,14 @@
 - staff: read and write results of their own reporting units only;
 - supervisor (ผู้กำกับดูแลตัวชี้วัด): read and review results of the assignments they supervise
   (Assignment.supervisor, or the definition's supervisor when the assignment names none);
+- fallback reviewer: an indicator with no supervisor at all is reviewed by its framework's fallback reviewer
+  (Framework.fallback_reviewer), else by the administration group (admins); see reviewers_of();
 - director: read every result and score, change nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -51,10 +54,62 @@ def reporting_unit_ids(user: Any) -> set[int]:
 
 
 def supervised_filter(person: Person, prefix: str = "") -> Q:
-    """Q for rows whose assignment is supervised by the person (prefix points at the assignment)."""
-    return Q(**{f"{prefix}supervisor": person}) | Q(
-        **{f"{prefix}supervisor__isnull": True, f"{prefix}definition__supervisor": person}
+    """Q for rows whose assignment's results the person reviews (prefix points at the assignment).
+
+    Its supervisor, else its definition's supervisor, else — an indicator with no supervisor — its framework's
+    fallback reviewer: the same order as reviewers_of().
+    """
+    return (
+        Q(**{f"{prefix}supervisor": person})
+        | Q(**{f"{prefix}supervisor__isnull": True, f"{prefix}definition__supervisor": person})
+        | Q(**{
+            f"{prefix}supervisor__isnull": True,
+            f"{prefix}definition__supervisor__isnull": True,
+            f"{prefix}framework__fallback_reviewer": person,
+        })
     )
+
+
+def supervisor_of(assignment: Any) -> Person | None:
+    """The assignment's supervisor (ผู้กำกับดูแลตัวชี้วัด), else its indicator definition's; None is a gap."""
+    return assignment.supervisor or assignment.definition.supervisor  # type: ignore[no-any-return]
+
+
+def admin_people() -> list[Person]:
+    """The administration group (กลุ่มพัฒนาระบบบริหาร): people with the admin role or a superuser account."""
+    people = Person.objects.filter(Q(role=Person.Role.ADMIN) | Q(user__is_superuser=True)).select_related("user")
+    return [p for p in people.order_by("full_name", "pk") if p.user is None or p.user.is_active]
+
+
+@dataclass(frozen=True)
+class Reviewers:
+    """Who receives an indicator's submitted results: its supervisor, the fallback reviewer or the admins."""
+
+    SUPERVISOR = "supervisor"
+    FALLBACK = "fallback"
+    ADMINS = "admins"
+
+    kind: str
+    people: tuple[Person, ...]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(person.full_name for person in self.people)
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.kind != self.SUPERVISOR
+
+
+def reviewers_of(assignment: Any) -> Reviewers:
+    """The supervisor; for an indicator without one, the framework's fallback reviewer, else the admins."""
+    supervisor = supervisor_of(assignment)
+    if supervisor is not None:
+        return Reviewers(Reviewers.SUPERVISOR, (supervisor,))
+    fallback = assignment.framework.fallback_reviewer
+    if fallback is not None:
+        return Reviewers(Reviewers.FALLBACK, (fallback,))
+    return Reviewers(Reviewers.ADMINS, tuple(admin_people()))
 
 
 def can_report_for(user: Any, org_unit: OrgUnit) -> bool:
@@ -66,12 +121,15 @@ def can_report_for(user: Any, org_unit: OrgUnit) -> bool:
 
 
 def supervises(user: Any, assignment: Any) -> bool:
+    """The user reviews this assignment's results as its supervisor or as its framework's fallback reviewer."""
     person = person_of(user)
     if person is None:
         return False
     if assignment.supervisor_id is not None:
         return bool(assignment.supervisor_id == person.pk)
-    return bool(assignment.definition.supervisor_id == person.pk)
+    if assignment.definition.supervisor_id is not None:
+        return bool(assignment.definition.supervisor_id == person.pk)
+    return bool(assignment.framework.fallback_reviewer_id == person.pk)
 
 
 def can_review(user: Any, result: Any) -> bool:

@@ -71,3 +71,22 @@ def send_deadline_reminders(today: str | None = None) -> int:
     from indicators.services.reminders import deadline_reminders_send
 
     return deadline_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=120)
+def notify_framework_amendment(
+    *, framework_id: int, event: str, actor_id: int | None, reason: str, since: str | None
+) -> int:
+    """E-mail the reporters of a framework's units that an amendment was opened or approved (services.frameworks)."""
+    import datetime as dt
+
+    from indicators.models import Framework
+    from indicators.notifications import send_framework_amendment
+
+    framework = Framework.objects.select_related("fiscal_year").filter(pk=framework_id).first()
+    if framework is None:
+        return 0
+    actor = get_user_model().objects.select_related("person").filter(pk=actor_id).first() if actor_id else None
+    return send_framework_amendment(
+        framework, event=event, actor=actor, reason=reason, since=dt.datetime.fromisoformat(since) if since else None
+    )

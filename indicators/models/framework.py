@@ -48,6 +48,20 @@ class Framework(models.Model):
         UnitType, verbose_name=_("ประเภทหน่วยงานที่ใช้กรอบนี้"), blank=True, related_name="frameworks"
     )
     status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # An approved framework changes only through indicators/services/frameworks.py: reopened to draft while the
+    # year has no results for it, else amended (status stays approved, the amendment is open until re-approval).
+    # The services set these two; they are in no admin form.
+    amendment_started_at = models.DateTimeField(_("เริ่มแก้ไขเพิ่มเติมเมื่อ"), null=True, blank=True)
+    amendment_reason_th = models.TextField(_("เหตุผลของการแก้ไขเพิ่มเติม"), blank=True)
+    fallback_reviewer = models.ForeignKey(
+        Person, verbose_name=_("ผู้พิจารณาผลแทน"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="fallback_frameworks",
+        limit_choices_to={"role__in": [Person.Role.SUPERVISOR, Person.Role.ADMIN]},
+        help_text=_(
+            "รับผลของตัวชี้วัดที่ยังไม่มีผู้กำกับดูแลตัวชี้วัด (พิจารณาอนุมัติหรือส่งกลับแก้ไข และได้รับอีเมลแจ้ง) "
+            "เว้นว่าง = ผู้ดูแลระบบ (กลุ่มพัฒนาระบบบริหาร)"
+        ),
+    )
     enforce_component_split = models.BooleanField(
         _("ตรวจสัดส่วน Performance 70 / Potential 30"), default=True
     )
@@ -70,16 +84,25 @@ class Framework(models.Model):
         return f"{prefix}{self.name_th} ({self.fiscal_year.be_year})"
 
     def clean(self) -> None:
+        # Approval is checked by services.frameworks.framework_approve(), the only way to approve a framework.
         if self.performance_weight + self.potential_weight != 100:
             raise ValidationError(_("น้ำหนัก Performance Base และ Potential Base ต้องรวมกันได้ 100"))
-        if self.pk and self.status == self.Status.APPROVED:
-            from indicators.services.frameworks import framework_problems
 
-            problems = framework_problems(self)
-            if problems:
-                raise ValidationError(
-                    [_("อนุมัติกรอบตัวชี้วัดไม่ได้:")] + [ValidationError(p) for p in problems]
-                )
+    @property
+    def is_amending(self) -> bool:
+        """Approved, with an amendment open: editable until it is approved again."""
+        return self.status == self.Status.APPROVED and self.amendment_started_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved and not being amended: nothing of it may change (admin read-only)."""
+        return self.status == self.Status.APPROVED and self.amendment_started_at is None
+
+    @property
+    def state_label(self) -> str:
+        if self.is_amending:
+            return str(_("อนุมัติแล้ว — อยู่ระหว่างแก้ไขเพิ่มเติม"))
+        return str(self.get_status_display())
 
 
 class Assignment(models.Model):
