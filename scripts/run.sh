@@ -10,6 +10,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
 ADDR="${RUNSERVER_ADDR:-127.0.0.1:8000}"
 
+# The URL people reach a runserver address at ("8000", "0:8000", "0.0.0.0:8000", "10.0.0.5:8000", "[::1]:8000"):
+# a wildcard address becomes this machine's first IP address, so e-mailed links work from other computers too.
+site_url_for() {
+    local addr="$1" host port
+    case "$addr" in
+        *:*) host="${addr%:*}" port="${addr##*:}" ;;
+        *) host=127.0.0.1 port="$addr" ;;
+    esac
+    case "$host" in
+        "" | 0 | 0.0.0.0 | "[::]")
+            host="$(hostname -I 2>/dev/null | awk '{print $1}' || true)"
+            host="${host:-127.0.0.1}"
+            [[ "$host" == *:* ]] && host="[$host]"
+            ;;
+    esac
+    printf 'http://%s:%s\n' "$host" "$port"
+}
+
 phase "System packages"
 # WeasyPrint (PDF reports) needs Pango and HarfBuzz; fonts-thai-tlwg is optional (Sarabun ships with the app).
 # shellcheck disable=SC2046
@@ -19,6 +37,13 @@ phase "Python environment (.venv)"
 ensure_venv requirements.txt
 
 export DEBUG="${DEBUG:-1}"
+if [ -z "${SITE_URL:-}" ]; then
+    SITE_URL="$(site_url_for "$ADDR")"
+    export SITE_URL
+    note "e-mail links: $SITE_URL (the server's address; export SITE_URL=https://… to use another)"
+else
+    note "e-mail links: SITE_URL=$SITE_URL from your environment"
+fi
 default_shared_dir
 if [ -z "${DATABASE_URL:-}" ]; then
     note "database: SQLite ${SQLITE_PATH:-$REPO_DIR/db.sqlite3} (export DATABASE_URL=postgres://… to use PostgreSQL)"

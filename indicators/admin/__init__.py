@@ -4,4 +4,11 @@ Every form goes through the models' clean() and the same engine checks as the se
 django-simple-history (history button on each page: who, when, what).
 """
 
-from indicators.admin import base, calendar, catalog, frameworks, org  # noqa: F401  (registers the ModelAdmins)
+from indicators.admin import (  # noqa: F401  (registers the ModelAdmins)
+    base,
+    calendar,
+    catalog,
+    frameworks,
+    org,
+    results,
+)

@@ -15,7 +15,10 @@ from indicators.models.calendar import FiscalYear
 
 
 class ScoringPolicy(models.Model):
-    """Mirrors `scoring.ScoringPolicy`; field names are the engine's, so `to_engine()` is a plain copy."""
+    """Mirrors `scoring.ScoringPolicy`; field names are the engine's, so `to_engine()` is a plain copy.
+
+    `allow_self_approval` is the one workflow switch here (maker ≠ checker, services.results.result_approve).
+    """
 
     class BelowFloor(models.TextChoices):
         ZERO = "zero", _("ได้ 0 คะแนน (ค่าเริ่มต้น, OPEN-5)")
@@ -64,6 +67,11 @@ class ScoringPolicy(models.Model):
     band_quality_min = models.DecimalField(_("ระดับคุณภาพ ตั้งแต่"), max_digits=6, decimal_places=2, default=Decimal(90))
     band_standard_high_min = models.DecimalField(_("ระดับมาตรฐานขั้นสูง ตั้งแต่"), max_digits=6, decimal_places=2, default=Decimal(75))
     band_standard_basic_min = models.DecimalField(_("ระดับมาตรฐานขั้นต้น ตั้งแต่"), max_digits=6, decimal_places=2, default=Decimal(60))
+    # A workflow rule, not a scoring rule: kept out of ENGINE_FIELDS, so the pure engine never sees it.
+    allow_self_approval = models.BooleanField(
+        _("อนุญาตให้ผู้ส่งผลอนุมัติผลที่ตนเองส่ง"), default=False,
+        help_text=_("ปกติผู้อนุมัติต้องไม่ใช่ผู้ส่งผลการดำเนินงาน เปิดเฉพาะเมื่อปีนั้นมีผู้กำกับดูแลเพียงคนเดียว"),
+    )
     history = HistoricalRecords()
 
     ENGINE_FIELDS = (

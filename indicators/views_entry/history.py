@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -30,13 +31,24 @@ from indicators.templatetags.thai_dates import thai_date
 # ---- history ---------------------------------------------------------------------------------------------------
 
 HIDDEN_HISTORY_FIELDS = {"version", "updated_at", "created_at", "updated_by", "created_by", "is_demo"}
+# Foreign keys to users (submitted_by, reviewed_by, …): the diff holds their ids, the page shows their names.
+USER_FIELDS = frozenset(f.name for f in Result._meta.fields if f.is_relation and f.related_model is get_user_model())
 
 
 def _who(user: Any) -> str:
+    """A person's name: their Person's full name, else the account's full name, else the username."""
     if user is None:
         return _("ระบบ")
     person = person_of(user)
-    return person.full_name if person else user.get_username()
+    return (person.full_name if person else "") or user.get_full_name() or user.get_username()
+
+
+def _names(user_ids: set[Any]) -> dict[Any, str]:
+    """Names of the users a page's diffs mention, in one query."""
+    if not user_ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=user_ids).select_related("person")
+    return {user.pk: _who(user) for user in users}
 
 
 def _show(value: Any, name: str = "") -> str:
@@ -78,26 +90,37 @@ def result_history(request: HttpRequest, pk: int) -> HttpResponse:
     entries: list[HistoryEntry] = []
     records = list(result.history.select_related("history_user__person").order_by("history_date", "history_id"))
     labels = {f.name: str(f.verbose_name) for f in Result._meta.get_fields() if hasattr(f, "verbose_name")}
-    previous = None
-    for record in records:
+    deltas = [
+        None if previous is None else record.diff_against(previous, excluded_fields=HIDDEN_HISTORY_FIELDS)
+        for previous, record in zip([None, *records[:-1]], records, strict=True)
+    ]
+    names = _names({
+        value for delta in deltas if delta is not None for change in delta.changes if change.field in USER_FIELDS
+        for value in (change.old, change.new) if value is not None
+    })
+
+    def show(value: Any, name: str) -> str:
+        if name in USER_FIELDS and value is not None:
+            return names.get(value, _("ผู้ใช้ที่ถูกลบแล้ว"))
+        return _show(value, name)
+
+    for record, delta in zip(records, deltas, strict=True):
         title = record.history_change_reason or (_("สร้างผลการดำเนินงาน") if record.history_type == "+" else _("แก้ไข"))
         item = HistoryEntry(record.history_date, _who(record.history_user), title)
-        if previous is None:
+        if delta is None:
             for name in FIELD_LABELS:
                 value = getattr(record, name)
                 if value not in (None, "", False):
                     item.lines.append((labels[name], "—", _show(value, name)))
             item.lines.append((labels["status"], "—", _show(record.status, "status")))
         else:
-            delta = record.diff_against(previous, excluded_fields=HIDDEN_HISTORY_FIELDS)
             for change in delta.changes:
                 if change.field in labels:
                     item.lines.append(
-                        (labels[change.field], _show(change.old, change.field), _show(change.new, change.field))
+                        (labels[change.field], show(change.old, change.field), show(change.new, change.field))
                     )
         item.lines.sort(key=lambda line: line[0] != labels["status"])
         entries.append(item)
-        previous = record
     entries += _milestone_history(result) + _evidence_history(result) + _sub_unit_history(result)
     entries = _merge_saves(sorted(entries, key=lambda e: e.when))
     entries.reverse()

@@ -190,7 +190,9 @@ def _decide(request: HttpRequest, result: Result, reopen_form: ReopenForm) -> st
         result_services.result_approve(actor=request.user, result=result)
         return f"อนุมัติผลการดำเนินงานตัวชี้วัด {who} แล้ว"
     if action == "return":
-        result_services.result_return(actor=request.user, result=result, comment=request.POST.get("comment", ""))
+        comment = request.POST.get("comment", "")
+        Result._meta.get_field("review_comment_th").run_validators(comment)  # its length limit (issue 8)
+        result_services.result_return(actor=request.user, result=result, comment=comment)
         return f"ส่งกลับผลการดำเนินงานตัวชี้วัด {who} ให้แก้ไขแล้ว ระบบแจ้งผู้รายงานทางอีเมล"
     if action == "reopen":
         if not is_admin(request.user):
@@ -237,6 +239,8 @@ def review_result(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "result": result,
         "can_decide": may_review and submitted,
+        # maker ≠ checker: the submitter may still return the result, but is not offered the approval
+        "can_approve": may_review and submitted and not result_services.self_approval_refused(request.user, result),
         "can_reopen": admin,
         "read_only": not may_review,
         "locked": result.status == Result.Status.APPROVED,
