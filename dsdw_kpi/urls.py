@@ -10,3 +10,6 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("", include("indicators.urls")),
 ]
+
+# Thai error pages on the base template; a request too large (RequestDataTooBig) answers 413 (dsdw_kpi/errors.py).
+handler400 = "dsdw_kpi.errors.bad_request"

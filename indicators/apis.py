@@ -1,16 +1,21 @@
 """JSON endpoints of the entry screens (STYLE.md practice 5: one view per operation, nested serializers).
 
 POST /api/score-preview/ scores what a person is typing with indicators/scoring.py — the same engine and the
-same criteria as a saved result — so the browser never re-implements a rule.
+same criteria as a saved result — so the browser never re-implements a rule. Before scoring, the input is cleaned
+by the entry form's own fields and judged by the form's own rules (indicators/forms/rules.py): what the save would
+refuse gets the save's Thai message and no score.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -20,19 +25,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indicators import scoring
-from indicators.forms import NumberFormatError, normalise_number, plain_problem
+from indicators.forms import (
+    MODE_BREAKDOWN,
+    MODE_RATIO,
+    MODE_VALUE,
+    ThaiDateField,
+    ThaiDecimalField,
+    apply_mode,
+    check_values,
+    entry_fields,
+    entry_shape,
+    plain_problem,
+)
 from indicators.models import Assignment, Criteria, OrgUnit, Result, Round
 from indicators.permissions import can_view_result
 from indicators.services.results import policy_for
 
 
 class ThaiDecimalInput(serializers.Field):  # type: ignore[type-arg]
-    """A number typed the Thai way ("๑๓.๙๐", "1,424"); blank means not given."""
-
-    default_error_messages = {
-        "invalid": "กรุณากรอกเป็นตัวเลข เช่น 13.90 หรือ 1,424",
-        "grouping": "เครื่องหมายจุลภาค (,) ไม่ถูกตำแหน่ง: ใช้จุลภาคคั่นหลักพัน และใช้จุด (.) เป็นจุดทศนิยม",
-    }
+    """A number typed the Thai way ("๑๓.๙๐", "1,424"), cleaned by the entry form's own field; blank means not given."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -40,18 +51,37 @@ class ThaiDecimalInput(serializers.Field):  # type: ignore[type-arg]
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal | None:
-        if data is None or (isinstance(data, str) and not data.strip()):
-            return None
-        if isinstance(data, bool):
-            self.fail("invalid")
         try:
-            return Decimal(normalise_number(data))
-        except NumberFormatError as exc:
-            self.fail(exc.code)
-        raise AssertionError("unreachable")
+            return ThaiDecimalField().clean(data)  # type: ignore[no-any-return]
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
     def to_representation(self, value: Any) -> str:
         return str(value)
+
+
+class ThaiDateInput(serializers.Field):  # type: ignore[type-arg]
+    """A date typed as on the entry page (31/03/2566), cleaned by the entry form's own field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> dt.date | None:
+        try:
+            return ThaiDateField().clean(data)  # type: ignore[no-any-return]
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
+def _refusal(errors: dict[str, Any]) -> Response:
+    """400 with the messages per field and the first of them as ``problem`` (what the page shows)."""
+    problem = next((str(m) for messages in errors.values() for m in (messages if isinstance(messages, list) else [messages])), "")
+    return Response({**errors, "problem": problem}, status=400)
 
 
 class ScorePreviewApi(APIView):
@@ -67,6 +97,11 @@ class ScorePreviewApi(APIView):
         numerator = ThaiDecimalInput()
         denominator = ThaiDecimalInput()
         second_value = ThaiDecimalInput()
+        numerator_above_denominator_confirmed = serializers.BooleanField(required=False, default=False)
+        as_of_date = ThaiDateInput()
+        mode = serializers.ChoiceField(choices=[MODE_RATIO, MODE_VALUE, MODE_BREAKDOWN], required=False,
+                                       allow_blank=True, default="")
+        rows_above = serializers.BooleanField(required=False, default=False)  # a sub-unit row above its denominator
         level1_milestone_done = serializers.BooleanField(required=False, allow_null=True, default=None)
         completed = serializers.DictField(child=serializers.ListField(child=serializers.BooleanField()), required=False)
         achieved_level = serializers.CharField(required=False, allow_blank=True, default="")
@@ -81,10 +116,8 @@ class ScorePreviewApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         if not serializer.is_valid():
-            errors = serializer.errors
-            problem = next((str(m) for messages in errors.values() for m in (messages if isinstance(messages, list) else [messages])), "")
-            return Response({**errors, "problem": problem}, status=400)
-        data = serializer.validated_data
+            return _refusal(serializer.errors)
+        data = dict(serializer.validated_data)
         round_ = get_object_or_404(Round.objects.select_related("fiscal_year"), pk=data["round_id"])
         criteria_qs = Criteria.objects.prefetch_related("levels")
         assignment = get_object_or_404(
@@ -95,8 +128,33 @@ class ScorePreviewApi(APIView):
         unit = get_object_or_404(OrgUnit, pk=data["org_unit_id"])
         if not can_view_result(request.user, Result(assignment=assignment, org_unit=unit, round=round_)):
             raise NotFound(_("ไม่พบผลการดำเนินงาน"))
+        problems = judge(assignment, round_, data)
+        if problems:
+            return _refusal({name: [message] for name, message in problems.items()})
         output = preview(assignment, round_, data)
         return Response(self.OutputSerializer(output).data)
+
+
+def judge(assignment: Assignment, round_: Round, data: dict[str, Any]) -> dict[str, str]:
+    """The entry form's rules on the typed values (indicators/forms/rules.py); keeps only the chosen mode's numbers.
+
+    Without a ``mode`` (a caller other than the entry page) typed numerator/denominator mean the ratio mode.
+    """
+    shape = entry_shape(assignment, assignment.criteria_for(round_.number))
+    fields = entry_fields(shape.kind, shape.has_ratio)
+    for name in ("value", "numerator", "denominator", "second_value"):
+        if name not in fields:
+            data[name] = None
+    mode = data.get("mode") or None
+    if mode is None and "mode" in fields:
+        typed_ratio = data.get("numerator") is not None or data.get("denominator") is not None
+        mode = MODE_RATIO if typed_ratio or data.get("value") is None else MODE_VALUE
+    mode = apply_mode(data, fields, mode)
+    return check_values(
+        data, kind=shape.kind, has_ratio=shape.has_ratio, percent=shape.percent, mode=mode,
+        fiscal_year_be=round_.fiscal_year.be_year, today=timezone.localdate(),
+        rows_above=bool(data.get("rows_above")), part_names=shape.part_names,
+    )
 
 
 def _num(value: Decimal | None) -> str | None:

@@ -1,5 +1,6 @@
 """Forms of the result-entry screens: Thai numbers and dates, the result form per input kind, milestone rows,
-the sub-unit breakdown formset and the evidence upload (DOMAIN.md §3.3, §3.8, §4.c, §6.1).
+the sub-unit breakdown formset and the evidence upload (DOMAIN.md §3.3, §3.8, §4.c, §6.1), and the value rules the
+form shares with the live score preview (rules.py).
 
 Forms only validate and normalise; every write goes through indicators.services.results. The package is split by
 sub-domain (STYLE.md: modules past ~400 lines); this module re-exports the public names so imports keep working.
@@ -7,10 +8,14 @@ sub-domain (STYLE.md: modules past ~400 lines); this module re-exports the publi
 
 from indicators.forms.evidence import EvidenceUploadForm
 from indicators.forms.fields import (
+    STORED_DECIMAL_PLACES,
+    STORED_MAX_DIGITS,
+    NarrativeField,
     NumberFormatError,
     ThaiDateField,
     ThaiDateInput,
     ThaiDecimalField,
+    narrative_field,
     normalise_number,
     not_in_future,
     plain_problem,
@@ -28,6 +33,7 @@ from indicators.forms.result import (
     initial_mode,
     result_initial,
 )
+from indicators.forms.rules import apply_mode, as_of_date_problem, check_values, entry_fields
 from indicators.forms.sub_units import BaseSubUnitFormSet, SubUnitFormSet, SubUnitRowForm, sub_unit_initial
 
 __all__ = [
@@ -35,10 +41,13 @@ __all__ = [
     "MODE_RATIO",
     "MODE_VALUE",
     "NARRATIVE_FIELDS",
+    "STORED_DECIMAL_PLACES",
+    "STORED_MAX_DIGITS",
     "BaseSubUnitFormSet",
     "EntryShape",
     "EvidenceUploadForm",
     "MilestoneStepForm",
+    "NarrativeField",
     "NumberFormatError",
     "ResultForm",
     "Step",
@@ -47,10 +56,15 @@ __all__ = [
     "ThaiDateField",
     "ThaiDateInput",
     "ThaiDecimalField",
+    "apply_mode",
+    "as_of_date_problem",
+    "check_values",
+    "entry_fields",
     "entry_shape",
     "initial_mode",
     "milestone_forms",
     "milestone_steps",
+    "narrative_field",
     "normalise_number",
     "not_in_future",
     "plain_problem",

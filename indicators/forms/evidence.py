@@ -7,6 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.forms.fields import NarrativeField
+from indicators.models import EvidenceFile
+
+DESCRIPTION_MAX_CHARS = int(EvidenceFile._meta.get_field("description_th").max_length or 0)
+
 
 class EvidenceUploadForm(forms.Form):
     """A file for the result (or one milestone level); type, size and content are checked by evidence_add."""
@@ -14,7 +19,7 @@ class EvidenceUploadForm(forms.Form):
     file = forms.FileField(label=_("ไฟล์หลักฐาน"), error_messages={
         "required": _("กรุณาเลือกไฟล์"), "empty": _("ไฟล์ว่างเปล่า"), "invalid": _("ไม่ได้รับไฟล์ กรุณาเลือกไฟล์อีกครั้ง"),
     }, widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx"}))
-    description = forms.CharField(label=_("คำอธิบาย"), required=False, max_length=300)
+    description = NarrativeField(label=_("คำอธิบาย"), limit=DESCRIPTION_MAX_CHARS, widget=forms.TextInput)
     milestone_level = forms.ChoiceField(label=_("แนบกับขั้นตอน"), required=False)
 
     def __init__(self, *args: Any, levels: list[str] | None = None, **kwargs: Any) -> None:

@@ -11,6 +11,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import Result
+from indicators.validators import TextLimit
+
+# Typed numbers are stored in Result's DecimalFields (18 digits, 4 of them decimals): a form field refuses whatever
+# those columns could not hold, so the save and the live preview (which cleans with the same field) agree.
+_STORED = Result._meta.get_field("numerator")
+STORED_MAX_DIGITS: int = _STORED.max_digits
+STORED_DECIMAL_PLACES: int = _STORED.decimal_places
+
 _DIGITS = {
     **{ord(c): str(i) for i, c in enumerate("๐๑๒๓๔๕๖๗๘๙")},  # Thai
     **{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},  # Arabic-Indic
@@ -51,16 +60,30 @@ def normalise_number(text: object) -> str:
 
 def show_number(value: Decimal | None) -> str:
     """A stored Decimal as a person types it: thousands separators, no trailing zeros (51,230,450 / 13.9)."""
-    if value is None:
-        return ""
-    normal = value.normalize()
-    if normal == normal.to_integral_value():
-        normal = normal.quantize(Decimal(1))
-    return f"{normal:,f}"
+    from indicators import numbers
+
+    return numbers.typed(value)
+
+
+def _trimmed(number: Decimal) -> Decimal:
+    """13.90000 → 13.9: zeros after the last decimal digit do not count against the decimal places."""
+    sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        return number
+    kept = list(digits)
+    while exponent < 0 and len(kept) > 1 and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    if kept == [0]:
+        return Decimal(0)
+    return Decimal((sign, tuple(kept), exponent))
 
 
 class ThaiDecimalField(forms.DecimalField):
-    """A Decimal typed the Thai way: ๑๓.๙๐, 1,424, "1 424", 13.90% — max 4 decimals, not negative by default."""
+    """A Decimal typed the Thai way: ๑๓.๙๐, 1,424, "1 424", 13.90% — within the stored digits, not negative by default.
+
+    The score preview API cleans its numbers with this same field, so both refuse the same input with the same words.
+    """
 
     default_error_messages = {
         "required": _("กรุณากรอกข้อมูลช่องนี้"),
@@ -68,13 +91,13 @@ class ThaiDecimalField(forms.DecimalField):
         "grouping": _("เครื่องหมายจุลภาค (,) ไม่ถูกตำแหน่ง: ใช้จุลภาคคั่นหลักพัน และใช้จุด (.) เป็นจุดทศนิยม"),
         "max_digits": _("ตัวเลขยาวเกินไป (ไม่เกิน %(max)s หลัก)"),
         "max_decimal_places": _("ทศนิยมได้ไม่เกิน %(max)s ตำแหน่ง"),
-        "max_whole_digits": _("จำนวนเต็มยาวเกินไป (ไม่เกิน %(max)s หลัก)"),
+        "max_whole_digits": _("ตัวเลขยาวเกินไป: ก่อนจุดทศนิยมได้ไม่เกิน %(max)s หลัก"),
         "min_value": _("ต้องไม่ติดลบ"),
         "max_value": _("ต้องไม่เกิน %(limit_value)s"),
     }
 
-    def __init__(self, *, allow_negative: bool = False, max_digits: int = 18, decimal_places: int = 4,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, allow_negative: bool = False, max_digits: int = STORED_MAX_DIGITS,
+                 decimal_places: int = STORED_DECIMAL_PLACES, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                                            "spellcheck": "false"}))
         kwargs.setdefault("required", False)
@@ -85,17 +108,61 @@ class ThaiDecimalField(forms.DecimalField):
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
-            return super().to_python(value)  # type: ignore[no-any-return]
+            return self._within_columns(super().to_python(value))
         if isinstance(value, str) and not value.strip():
             return None
+        if isinstance(value, bool):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             text = normalise_number(value)
         except NumberFormatError as exc:
             raise ValidationError(self.error_messages[exc.code], code=exc.code) from None
-        return super().to_python(text)  # type: ignore[no-any-return]
+        return self._within_columns(super().to_python(text))
+
+    def _within_columns(self, number: Decimal | None) -> Decimal | None:
+        """Refuse more whole digits than the column holds (a 23-digit numerator) before any other digit rule."""
+        if number is None:
+            return None
+        number = _trimmed(number)
+        _sign, digits, exponent = number.as_tuple()
+        whole = max(len(digits) + int(exponent), 0)
+        if self.max_digits is not None and self.decimal_places is not None:
+            allowed = self.max_digits - self.decimal_places
+            if whole > allowed:
+                raise ValidationError(self.error_messages["max_whole_digits"], code="max_whole_digits",
+                                      params={"max": allowed})
+        return number
 
     def prepare_value(self, value: Any) -> Any:
         return show_number(value) if isinstance(value, Decimal) else value
+
+
+class NarrativeField(forms.CharField):
+    """Free text of at most ``limit`` characters, the limit of its model field (indicators/models/results.py).
+
+    The textarea carries ``data-maxlength`` rather than ``maxlength``: a browser silently cuts a paste at maxlength,
+    whereas the page's counter (static/indicators/js/limits.js) shows how far over the text is and keeps all of it.
+    Line breaks are stored as LF, so a line break counts once here, in the model and on the page.
+    """
+
+    def __init__(self, *, limit: int, rows: int = 4, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(validators=[TextLimit(limit)], **kwargs)
+        self.limit = limit
+        self.limit_text = f"{limit:,}"  # 8,000 as the counter under the box shows it
+        self.widget.attrs["data-maxlength"] = str(limit)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return str(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def narrative_field(model: Any, name: str, rows: int = 4, **kwargs: Any) -> NarrativeField:
+    """A NarrativeField labelled and limited like ``model.name``."""
+    field = model._meta.get_field(name)
+    kwargs.setdefault("label", field.verbose_name)
+    return NarrativeField(limit=field.max_length, rows=rows, **kwargs)
 
 
 class ThaiDateInput(forms.DateInput):

@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.forms.fields import ThaiDateField
-from indicators.models import Result
+from indicators.forms.fields import ThaiDateField, narrative_field
+from indicators.models import MilestoneCompletion, Result
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class MilestoneStepForm(forms.Form):
 
     done = forms.BooleanField(label=_("ดำเนินการแล้ว"), required=False)
     done_on = ThaiDateField(label=_("วันที่ดำเนินการ"))
-    evidence_th = forms.CharField(label=_("หลักฐาน"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_th = narrative_field(MilestoneCompletion, "evidence_th", rows=2)
 
     def __init__(self, *args: Any, step: Step, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

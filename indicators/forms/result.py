@@ -11,12 +11,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.forms.fields import ThaiDateField, ThaiDecimalField, not_in_future
+from indicators.forms.fields import ThaiDateField, ThaiDecimalField, narrative_field
+from indicators.forms.rules import MODE_BREAKDOWN, MODE_RATIO, MODE_VALUE, apply_mode, check_values, entry_fields
 from indicators.models import Assignment, Criteria, IndicatorDefinition, Result
-
-MODE_RATIO = "ratio"
-MODE_VALUE = "value"
-MODE_BREAKDOWN = "breakdown"
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,7 @@ class EntryShape:
 
     @property
     def uses_value(self) -> bool:
-        return self.kind in ("value", "ratio", "external", "composite", "mixed", "none")
+        return "value" in entry_fields(self.kind, self.has_ratio)
 
     @property
     def modes(self) -> bool:
@@ -71,10 +68,6 @@ def initial_mode(result: Result | None, has_sub_rows: bool) -> str:
 NARRATIVE_FIELDS = ("actions_th", "supporting_factors_th", "obstacles_th", "suggestions_th", "evidence_th")
 
 
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
 class ResultForm(forms.Form):
     """The numbers and narrative of one result; fields that do not fit the indicator's shape are removed."""
 
@@ -95,33 +88,24 @@ class ResultForm(forms.Form):
     level1_milestone_done = forms.BooleanField(label=_("ดำเนินการขั้นตอนระดับ 1 แล้ว"), required=False)
     achieved_level = forms.ChoiceField(label=_("ระดับที่บรรลุ"), required=False)
     as_of_date = ThaiDateField(label=_("ข้อมูล ณ วันที่"))
-    actions_th = forms.CharField(label=_("คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ"), required=False, widget=_textarea(6))
-    supporting_factors_th = forms.CharField(label=_("ปัจจัยสนับสนุนต่อการดำเนินงาน"), required=False, widget=_textarea())
-    obstacles_th = forms.CharField(label=_("อุปสรรคต่อการดำเนินงาน"), required=False, widget=_textarea())
-    suggestions_th = forms.CharField(label=_("ข้อเสนอแนะ"), required=False, widget=_textarea(3))
-    evidence_th = forms.CharField(
-        label=_("หลักฐานอ้างอิง"), required=False, widget=_textarea(3),
+    actions_th = narrative_field(Result, "actions_th", rows=6)
+    supporting_factors_th = narrative_field(Result, "supporting_factors_th")
+    obstacles_th = narrative_field(Result, "obstacles_th")
+    suggestions_th = narrative_field(Result, "suggestions_th", rows=3)
+    evidence_th = narrative_field(
+        Result, "evidence_th", rows=3,
         help_text=_("รายการเอกสารหรือระบบที่ใช้อ้างอิง เช่น ระบบพัฒนาคุณภาพชีวิต (QLife Plus)"),
     )
 
     def __init__(self, *args: Any, shape: EntryShape, definition: IndicatorDefinition,
-                 levels: list[tuple[str, str]] | None = None, today: dt.date | None = None, **kwargs: Any) -> None:
+                 levels: list[tuple[str, str]] | None = None, today: dt.date | None = None,
+                 fiscal_year_be: int | None = None, **kwargs: Any) -> None:
+        """``fiscal_year_be``: the round's fiscal year, which the as-of date must lie in (None: not checked)."""
         super().__init__(*args, **kwargs)
         self.shape = shape
         self.today = today or timezone.localdate()
-        keep = {"version", "as_of_date", *NARRATIVE_FIELDS}
-        if shape.uses_value:
-            keep.add("value")
-        if shape.has_ratio and shape.kind in ("ratio", "mixed", "none"):
-            keep |= {"numerator", "denominator", "numerator_above_denominator_confirmed"}
-            if shape.kind != "none":
-                keep.add("mode")
-        if shape.kind == "composite":
-            keep.add("second_value")
-        if shape.kind == "mixed":
-            keep.add("level1_milestone_done")
-        if shape.kind == "maturity":
-            keep.add("achieved_level")
+        self.fiscal_year_be = fiscal_year_be
+        keep = entry_fields(shape.kind, shape.has_ratio) | set(NARRATIVE_FIELDS)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -155,50 +139,24 @@ class ResultForm(forms.Form):
                 (label, _("ระดับ %(level)s: %(text)s") % {"level": label, "text": text}) for label, text in levels
             ]
 
-    def clean_as_of_date(self) -> dt.date | None:
-        value = self.cleaned_data.get("as_of_date")
-        not_in_future(value, self.today, str(_("ข้อมูล ณ วันที่ ต้องไม่เป็นวันในอนาคต")))
-        return value
-
     def clean(self) -> dict[str, Any]:
+        """The rules shared with the live score preview (indicators/forms/rules.py)."""
         data = super().clean()
         shape = self.shape
-        mode = data.get("mode") or (MODE_RATIO if "mode" in self.fields else None)
-        if "mode" in self.fields:
+        mode = apply_mode(data, frozenset(self.fields), data.get("mode"))
+        if mode is not None:
             data["mode"] = mode
-            if mode == MODE_VALUE:
-                data["numerator"] = data["denominator"] = None
-            elif mode == MODE_RATIO:
-                data["value"] = None
-            else:  # breakdown: the view puts the rows' totals into numerator/denominator
-                data["value"] = None
-        if "numerator" in self.fields and mode != MODE_BREAKDOWN:
-            self._check_ratio(data)
-        if shape.percent and "value" in self.fields:
-            self._check_percent(data, "value")
-        if shape.percent and "second_value" in self.fields:
-            self._check_percent(data, "second_value")
+        # In breakdown mode the view adds the table's totals up and checks them (the typed totals are not used).
+        judged = {**data, "numerator": None, "denominator": None} if mode == MODE_BREAKDOWN else data
+        problems = check_values(
+            judged, kind=shape.kind, has_ratio=shape.has_ratio, percent=shape.percent, mode=mode,
+            fiscal_year_be=self.fiscal_year_be, today=self.today, failed=frozenset(self.errors),
+            part_names=shape.part_names,
+        )
+        for name, message in problems.items():
+            if name in self.fields:
+                self.add_error(name, message)
         return data
-
-    def _check_ratio(self, data: dict[str, Any]) -> None:
-        numerator, denominator = data.get("numerator"), data.get("denominator")
-        if self.has_error("numerator") or self.has_error("denominator"):
-            return
-        if numerator is None and denominator is None:
-            return
-        if numerator is None:
-            self.add_error("numerator", _("กรุณากรอกตัวตั้งด้วย (ต้องระบุทั้งตัวตั้งและตัวหาร)"))
-        elif denominator is None:
-            self.add_error("denominator", _("กรุณากรอกตัวหารด้วย (ต้องระบุทั้งตัวตั้งและตัวหาร)"))
-        elif denominator == 0:
-            self.add_error("denominator", _("ตัวหารต้องมากกว่าศูนย์ (ตัวหารเป็นศูนย์คำนวณร้อยละไม่ได้)"))
-        elif numerator > denominator and not data.get("numerator_above_denominator_confirmed"):
-            self.add_error("numerator", _("ตัวตั้งมากกว่าตัวหาร กรุณาตรวจสอบ หากถูกต้องให้เลือก “ยืนยันตัวตั้งมากกว่าตัวหาร”"))
-
-    def _check_percent(self, data: dict[str, Any], name: str) -> None:
-        value = data.get(name)
-        if value is not None and value > 100 and not self.has_error(name):
-            self.add_error(name, _("ร้อยละต้องไม่เกิน 100"))
 
     def service_values(self, totals: tuple[Decimal, Decimal] | None = None) -> dict[str, Any]:
         """The cleaned values as result_save expects them (only Result fields)."""

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indicators.forms.fields import ThaiDecimalField
+from indicators.forms.rules import SUM_NOT_ABOVE_ZERO
 from indicators.models import OrgUnit, Result
 
 
@@ -71,7 +72,7 @@ class BaseSubUnitFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         if not rows:
             raise ValidationError(_("ตารางรายหน่วยงานต้องมีอย่างน้อยหนึ่งแถวที่กรอกตัวเลข"), code="empty")
         if sum((form.cleaned_data["denominator"] for form in rows), Decimal(0)) <= 0:
-            raise ValidationError(_("ผลรวมตัวหารต้องมากกว่าศูนย์ (ตัวหารเป็นศูนย์คำนวณร้อยละไม่ได้)"), code="zero")
+            raise ValidationError(SUM_NOT_ABOVE_ZERO, code="zero")
 
     def rows(self) -> list[dict[str, Any]]:
         return [form.service_row() for form in self.forms if not form.is_blank]

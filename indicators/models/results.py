@@ -15,8 +15,23 @@ from indicators.models.catalog import ExternalSystem
 from indicators.models.framework import Assignment
 from indicators.models.org import OrgUnit, Province
 from indicators.storage import private_storage
+from indicators.validators import TextLimit
 
 NUMBER = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+# Narrative limits in characters (issue 8). The only real narratives are those of document 000 (FY2564 results
+# book, indicators/reference_fy2564_texts.py); longest per heading: คำชี้แจงการปฏิบัติงาน 5,256 (indicator 2, อพม.;
+# 5,391 in the raw seed with its markup stripped), อุปสรรค 1,489 (3.2; 1,622 raw), หลักฐานอ้างอิง 292 (1; 442 raw),
+# ปัจจัยสนับสนุน 197 (3.2; 201 raw); 000 has no per-indicator ข้อเสนอแนะ (its annex's department-wide suggestions run
+# to 5,659). Each limit is about 1.5 times the longest real text or more; tests/test_limits.py checks they fit.
+ACTIONS_MAX_CHARS = 8_000
+DISCUSSION_MAX_CHARS = 4_000  # supporting factors, obstacles, suggestions
+NOTE_MAX_CHARS = 2_000  # evidence lists, a milestone's evidence, a reviewer's comment, notes
+
+
+def narrative(label: Any, limit: int, **kwargs: Any) -> models.TextField:  # type: ignore[type-arg]
+    """A free text typed by a person, at most ``limit`` characters (checked by full_clean and the forms)."""
+    return models.TextField(label, blank=True, max_length=limit, validators=[TextLimit(limit)], **kwargs)
 
 
 class Result(models.Model):
@@ -25,9 +40,9 @@ class Result(models.Model):
     class Status(models.TextChoices):
         NOT_REPORTED = "not_reported", _("ยังไม่รายงาน")
         DRAFT = "draft", _("ร่าง")
-        SUBMITTED = "submitted", _("ส่งแล้ว")
+        SUBMITTED = "submitted", _("ส่งแล้ว รอพิจารณา")
         RETURNED = "returned", _("ส่งกลับแก้ไข")
-        APPROVED = "approved", _("อนุมัติ")
+        APPROVED = "approved", _("อนุมัติแล้ว")
 
     assignment = models.ForeignKey(Assignment, verbose_name=_("ตัวชี้วัด"), on_delete=models.PROTECT, related_name="results")
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="results")
@@ -41,12 +56,12 @@ class Result(models.Model):
     second_value = models.DecimalField(_("ผลของตัววัดที่ 2"), help_text=_("เช่น ร้อยละความไม่พึงพอใจ"), **NUMBER)
     numerator_above_denominator_confirmed = models.BooleanField(_("ยืนยันตัวตั้งมากกว่าตัวหาร"), default=False)
     as_of_date = models.DateField(_("ข้อมูล ณ วันที่"), null=True, blank=True)
-    actions_th = models.TextField(_("คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ"), blank=True)
-    supporting_factors_th = models.TextField(_("ปัจจัยสนับสนุนต่อการดำเนินงาน"), blank=True)
-    obstacles_th = models.TextField(_("อุปสรรคต่อการดำเนินงาน"), blank=True)
-    suggestions_th = models.TextField(_("ข้อเสนอแนะ"), blank=True)
-    evidence_th = models.TextField(_("หลักฐานอ้างอิง"), blank=True)
-    review_comment_th = models.TextField(_("ความเห็นของผู้กำกับดูแล"), blank=True)
+    actions_th = narrative(_("คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ"), ACTIONS_MAX_CHARS)
+    supporting_factors_th = narrative(_("ปัจจัยสนับสนุนต่อการดำเนินงาน"), DISCUSSION_MAX_CHARS)
+    obstacles_th = narrative(_("อุปสรรคต่อการดำเนินงาน"), DISCUSSION_MAX_CHARS)
+    suggestions_th = narrative(_("ข้อเสนอแนะ"), DISCUSSION_MAX_CHARS)
+    evidence_th = narrative(_("หลักฐานอ้างอิง"), NOTE_MAX_CHARS)
+    review_comment_th = narrative(_("ความเห็นของผู้กำกับดูแล"), NOTE_MAX_CHARS)
     version = models.PositiveIntegerField(_("ฉบับที่"), default=1)
     submitted_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -170,7 +185,7 @@ class MilestoneCompletion(models.Model):
     deliverable_index = models.PositiveSmallIntegerField(_("ผลผลิตที่"), default=0)
     done = models.BooleanField(_("ดำเนินการแล้ว"), default=False)
     done_on = models.DateField(_("วันที่ดำเนินการ"), null=True, blank=True)
-    evidence_th = models.TextField(_("หลักฐาน"), blank=True)
+    evidence_th = narrative(_("หลักฐาน"), NOTE_MAX_CHARS)
     history = HistoricalRecords()
 
     class Meta:
@@ -224,7 +239,7 @@ class ExternalScore(models.Model):
     round_number = models.PositiveSmallIntegerField(_("รอบ"), null=True, blank=True)
     score = models.DecimalField(_("คะแนน"), max_digits=10, decimal_places=4)
     components = models.JSONField(_("คะแนนย่อย"), default=dict, blank=True)
-    note_th = models.TextField(_("หมายเหตุ"), blank=True)
+    note_th = narrative(_("หมายเหตุ"), NOTE_MAX_CHARS)
     history = HistoricalRecords()
 
     class Meta:

@@ -60,10 +60,13 @@ def test_the_preview_is_the_score_the_saved_result_gets(api, staff_user, kks, ro
     assert typed["value"] == "13.90"
 
 
-def test_a_zero_denominator_is_not_computable_and_says_so_in_thai(api, kks, round1, div3):
-    data = ask(api, kks, round1, div3, "BUDGET", numerator="5", denominator="0").json()
-    assert data["score"] is None
-    assert data["problem"] == "ไม่สามารถคำนวณผลได้ เนื่องจากตัวหาร (denominator) เป็นศูนย์"
+def test_a_zero_denominator_is_refused_as_the_save_refuses_it(api, kks, round1, div3):
+    """The save refuses a zero denominator; the preview says the same and shows no score (issue 8)."""
+    response = ask(api, kks, round1, div3, "BUDGET", numerator="5", denominator="0")
+    assert response.status_code == 400
+    data = response.json()
+    assert "score" not in data
+    assert data["problem"] == "ตัวหารต้องมากกว่าศูนย์ (ตัวหารเป็นศูนย์คำนวณร้อยละไม่ได้)"
 
 
 def test_a_value_that_is_not_a_number_is_refused_in_thai(api, kks, round1, div3):
@@ -86,8 +89,9 @@ def test_an_external_score_is_mapped_to_its_level(api, kks, round1, div3):
 
 
 def test_composite_takes_both_measures(api, kks, round1, div3):
-    """§4.f: 82.00 / 26.00 → levels 4 and 2 → 2 (OPEN-12: the lower)."""
-    data = ask(api, kks, round1, div3, "SATISFACTION", value="82.00", second_value="26.00").json()
+    """§4.f: 72.00 / 10.00 → levels 2 and 5 → 2 (OPEN-12: the lower). §4.f's own 82 / 26 adds up to more than
+    100 %, which the entry form refuses (issue 8; document 003 pairs the bands 70/30, 75/25, 80/20, 85/15)."""
+    data = ask(api, kks, round1, div3, "SATISFACTION", value="72.00", second_value="10.00").json()
     assert data["score"] == "2.0000"
     assert "ส่วนที่ 2" in data["explanation"]
 

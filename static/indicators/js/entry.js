@@ -1,5 +1,6 @@
-/* Result entry: live score preview (scored on the server by indicators/scoring.py through /api/score-preview/),
-   entry-mode panels, sub-unit table totals, Buddhist-Era date hints and an unsaved-changes guard.
+/* Result entry: live score preview (scored on the server by indicators/scoring.py through /api/score-preview/,
+   which refuses what the save would refuse, with the same Thai message), entry-mode panels, sub-unit table totals,
+   Buddhist-Era date hints and an unsaved-changes guard. Length counters and the size check: limits.js.
    Numbers are only *added up* here (breakdown totals); every percentage and score comes from the server. */
 (function () {
   "use strict";
@@ -166,10 +167,10 @@
     confirmBox.hidden = !(above || checkbox.checked || confirmBox.classList.contains("has-error"));
   }
 
-  /* ---- what the server should score ---- */
+  /* ---- what the server should score (and judge by the save's own rules: indicators/forms/rules.py) ---- */
   function payload() {
     var data = { assignment_id: Number(form.dataset.assignment), round_id: Number(form.dataset.round),
-      org_unit_id: Number(form.dataset.unit) };
+      org_unit_id: Number(form.dataset.unit), as_of_date: val("as_of_date") || "" };
     var above = false;
     if (kind === "milestones") {
       data.completed = {};
@@ -185,9 +186,13 @@
     } else {
       if (kind === "mixed") { data.level1_milestone_done = !!(field("level1_milestone_done") || {}).checked; }
       var current = mode();
+      if (current) { data.mode = current; }
+      if (confirmBox) { data.numerator_above_denominator_confirmed = confirmBox.querySelector("input").checked; }
       if (current === "breakdown") {
         var t = totals();
-        if (t && t.any && !t.bad) { data.numerator = plain(t.num); data.denominator = plain(t.den); above = t.above; }
+        if (t && t.any && !t.bad) {
+          data.numerator = plain(t.num); data.denominator = plain(t.den); above = t.above; data.rows_above = t.above;
+        }
         else if (t && t.bad) { data.numerator = "?"; data.denominator = "1"; }
       } else if (field("numerator") && (current === "ratio" || (current === null &&
                  ((val("numerator") || "").trim() || (val("denominator") || "").trim() || !field("value"))))) {
@@ -253,7 +258,7 @@
     form.addEventListener("change", changed);
     preview(); // what is in the form now (after a refused save it differs from what is saved)
   }
-  form.addEventListener("submit", function () { dirty = false; });
+  form.addEventListener("submit", function () { dirty = false; }); // limits.js stops this when it refuses to send
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
