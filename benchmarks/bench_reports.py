@@ -5,7 +5,7 @@
     bash scripts/test.sh --bench                       # on the throw-away PostgreSQL, after the other benchmarks
 
 Loads the FY2566 reference data and the demo data, builds one document of every kind in reporting.documents.KINDS
-(the scorecard and agreement of กคส. div-3, the annual book once "book" is registered) and prints, per document:
+(the scorecard and agreement of the demo division, a copy of กคส.'s framework, and its annual book) and prints, per document:
 milliseconds in this warm process (median of --repeat after --warmup renders) split into HTML (template), layout
 (``HTML.render()``) and writing (``Document.write_pdf()`` with the Thai text-layer fix); the writing time without
 the fix (its cost); the same HTML and CSS printed by ``chromium --headless --print-to-pdf`` in a new process each
@@ -53,7 +53,7 @@ from reporting.documents import KINDS  # noqa: E402
 from reporting.pdf import render  # noqa: E402
 
 #: kind -> unit code of the benchmarked document (round 1 of FY2566 where the kind is printed per round).
-UNITS = {"scorecard": "div-3", "agreement": "div-3", "book": "div-3"}
+UNITS = {"scorecard": "demo-division", "agreement": "demo-division", "book": "demo-division"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"]
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 STATIC_ATTRIBUTE = re.compile(r"""(href|src)=(['"])([^'"]+)\2""")
@@ -261,7 +261,7 @@ def main() -> None:
         if kind not in KINDS:
             print(f"note: document kind {kind!r} is not registered in reporting.documents.KINDS yet: skipped")
             continue
-        unit = OrgUnit.objects.get(code=UNITS.get(kind, "div-3"))
+        unit = OrgUnit.objects.get(code=UNITS.get(kind, "demo-division"))
         doc = build(kind, unit, year, round1)
         jobs.append((capture_job(kind, unit.code, doc), doc))
     if args.profile:

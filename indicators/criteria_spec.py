@@ -9,10 +9,12 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from indicators import scoring
+from indicators import numbers, scoring
 
 if TYPE_CHECKING:
-    from indicators.models import Criteria, Result
+    from collections.abc import Iterable
+
+    from indicators.models import Criteria, MilestoneCompletion, Result
 
 THREE_LEVELS = (50, 75, 100)
 FIVE_LEVELS = (1, 2, 3, 4, 5)
@@ -123,15 +125,19 @@ def _validated(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def measurement_for(result: Result) -> dict[str, Any]:
-    """The engine measurement for a result, shaped by the criteria of its round."""
+def measurement_for(result: Result, milestones: Iterable[MilestoneCompletion] | None = None) -> dict[str, Any]:
+    """The engine measurement for a result, shaped by the criteria of its round.
+
+    ``milestones``: the result's milestone rows when the caller loaded them in bulk (else ``result.milestones``).
+    """
     criteria = result.assignment.criteria_for(result.round.number)
     method = criteria.method if criteria else ""
     if method == "milestones":
         if result.achieved_level:
             return {"achieved_level": result.achieved_level}
         completed: dict[str, list[bool]] = defaultdict(list)
-        for item in sorted(result.milestones.all(), key=lambda m: (m.level, m.deliverable_index)):
+        rows = result.milestones.all() if milestones is None else milestones
+        for item in sorted(rows, key=lambda m: (m.level, m.deliverable_index)):
             completed[item.level].append(item.done)
         return {"completed": dict(completed)}
     if method == "composite":
@@ -146,15 +152,6 @@ def measurement_for(result: Result) -> dict[str, Any]:
     return base
 
 
-def show_number(value: Decimal | None) -> str:
-    """A number as the manual prints it: thousands separators, 2 decimals when fractional; "" for none."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
-
-
 def level_text(method: str, row: dict[str, Any]) -> str:
     """The text of one level cell as the manual prints it (printed text wins when the admin entered one)."""
     if row.get("printed_text_th"):
@@ -162,16 +159,16 @@ def level_text(method: str, row: dict[str, Any]) -> str:
     if not row.get("defined", True):
         return "..." if method in ("five_level", "three_level") else "-"
     if method in ("three_level", "five_level"):
-        return show_number(row["threshold"]) if row.get("threshold") is not None else "..."
+        return numbers.number(row["threshold"]) if row.get("threshold") is not None else "..."
     if method == "milestones":
         return str(row.get("milestone_th") or "-")
     low, high = row.get("band_min"), row.get("band_max")
     if low is not None and high is not None:
-        return f"{show_number(low)} – {show_number(high)}"
+        return f"{numbers.number(low)} – {numbers.number(high)}"
     if low is not None:
-        return f"สูงกว่า {show_number(low)}" if not row.get("band_min_inclusive", True) else f"{show_number(low)} ขึ้นไป"
+        return f"สูงกว่า {numbers.number(low)}" if not row.get("band_min_inclusive", True) else f"{numbers.number(low)} ขึ้นไป"
     if high is not None:
-        return f"ต่ำกว่า {show_number(high)}" if not row.get("band_max_inclusive", True) else f"ไม่เกิน {show_number(high)}"
+        return f"ต่ำกว่า {numbers.number(high)}" if not row.get("band_max_inclusive", True) else f"ไม่เกิน {numbers.number(high)}"
     return "-"
 
 

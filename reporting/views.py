@@ -9,11 +9,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from indicators import numbers
 from indicators.models import FiscalYear, OrgUnit, Round
 from indicators.permissions import is_admin, is_director, visible_units
 from reporting.documents import scorecard as scorecard_doc
 from reporting.documents import scorecard_detail
-from reporting.services import ScorecardError
+from reporting.errors import ScorecardError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,11 +95,10 @@ def scorecard_indicator(request: HttpRequest, unit: str, year: int, round_number
     context = {
         "detail": detail, "year": year, "round_number": round_number, "unit": org_unit,
         "back": f"?year={year}&round={round_number}&unit={org_unit.code}",
-        "score": scorecard_doc.fmt(detail.score, scorecard_doc.SCORE_PLACES),
-        "weight": scorecard_doc.fmt(detail.weight, scorecard_doc.WEIGHT_PLACES),
-        "weighted": scorecard_doc.fmt(detail.weighted, scorecard_doc.SCORE_PLACES),
-        "province_score": scorecard_doc.fmt(detail.provinces.score, scorecard_doc.SCORE_PLACES)
-        if detail.provinces else "",
+        "score": numbers.score(detail.score),
+        "weight": numbers.weight(detail.weight),
+        "weighted": numbers.score(detail.weighted),
+        "province_score": numbers.score(detail.provinces.score) if detail.provinces else "",
         "not_computable": scorecard_doc.NOT_COMPUTABLE,
         "province_source": scorecard_detail.SOURCE_NOTE,
     }

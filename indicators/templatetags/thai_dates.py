@@ -7,6 +7,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from indicators.numbers import to_thai_digits
+
 register = template.Library()
 
 THAI_MONTHS = (
@@ -16,7 +18,6 @@ THAI_MONTHS = (
 THAI_MONTHS_SHORT = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
 @register.filter(expects_localtime=True)
@@ -37,4 +38,4 @@ def thai_date(value: dt.date | None, style: str = "long") -> str:
 @register.filter
 def thai_digits(value: object) -> str:
     """Arabic digits to Thai digits (๒๕๖๖), an option for official letters."""
-    return str(value).translate(THAI_DIGITS)
+    return to_thai_digits(str(value))

@@ -98,7 +98,7 @@ def render_document(
             kwargs["round"] = round_
     if frozen and "use_frozen" in accepted:
         kwargs["use_frozen"] = True
-    from reporting.services import ScorecardError
+    from reporting.errors import ScorecardError
 
     try:
         doc = module.build(**kwargs)

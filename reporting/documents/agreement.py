@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from indicators.criteria_spec import printed_levels, show_number
+from indicators import numbers
+from indicators.criteria_spec import printed_levels
 from indicators.models import Assignment, FiscalYear, Framework, OrgUnit, Person
 from indicators.models.framework import Component, Scale
 from indicators.selectors import framework_detail, framework_for_unit
-from indicators.templatetags.thai_dates import THAI_DIGITS, thai_date
+from indicators.templatetags.thai_dates import thai_date
 
 TITLE = "การประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ"
 DIRECTOR_GENERAL = "อธิบดีกรมพัฒนาสังคมและสวัสดิการ"
@@ -129,10 +130,6 @@ class AgreementDoc:
         return 4 + len(self.baseline_years) + len(self.level_labels)
 
 
-def _fmt_weight(value: Decimal | None) -> str:
-    return "" if value is None else show_number(value)
-
-
 def _level_cells(criteria: object, labels: tuple[str, ...]) -> tuple[LevelCell, ...]:
     if criteria is None:
         return tuple(LevelCell(("...",), True) for _ in labels)
@@ -163,7 +160,7 @@ def _baseline_text(assignment: Assignment, year: int) -> str:
             continue
         if baseline.value is None:
             return baseline.text_th or "-"
-        shown = show_number(baseline.value)
+        shown = numbers.number(baseline.value)
         unit = definition.unit_of_measure
         if unit == definition.UnitOfMeasure.PERCENT:
             return f"ร้อยละ {shown}"
@@ -269,7 +266,7 @@ def build(
             for a in assignments
             if a.component == component
         ])
-        groups.append(ComponentGroup(f"{label} (ร้อยละ {show_number(weights[component])})", rows))
+        groups.append(ComponentGroup(f"{label} (ร้อยละ {numbers.weight(weights[component])})", rows))
     total = sum((a.weight or Decimal(0) for a in assignments if a.parent_id is None), Decimal(0))
     unit_name = org_unit.name_th
     evaluator_party = _party(evaluator, DIRECTOR_GENERAL)
@@ -320,7 +317,7 @@ table.criteria td.sub { padding-left: 10pt; }
 
 
 def _thai_digits_in_text(html: str) -> str:
-    return re.sub(r">([^<]+)<", lambda m: ">" + m.group(1).translate(THAI_DIGITS) + "<", html)
+    return re.sub(r">([^<]+)<", lambda m: ">" + numbers.to_thai_digits(m.group(1)) + "<", html)
 
 
 def to_html(doc: AgreementDoc, thai_digits: bool = False) -> str:

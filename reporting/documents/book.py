@@ -4,10 +4,10 @@ Selector → builder → renderer (STYLE.md practice 8): ``build()`` reads the u
 their per-unit tables, milestones, evidence and stored scores, and the year's BookSections once into frozen
 dataclasses; ``to_html()``, ``to_pdf()`` and ``to_xlsx()`` only format them. A monitoring-only year (FY2564) prints
 targets and results but "ไม่ประเมินผล (Monitoring)" instead of scores; an evaluated year adds คะแนน and
-คะแนนถ่วงน้ำหนัก from the stored ResultScore and the Scorecard total. Five-level frameworks (FY2566 divisions) print
+คะแนนถ่วงน้ำหนัก from the rows of the stored Scorecard, and its Σ ค and total. Five-level frameworks (FY2566 divisions) print
 levels 1–5 instead of 50/75/100.
 
-The dataclasses and number formats live in book_data.py, the builder in book_build.py, the workbook in book_xlsx.py;
+The dataclasses live in book_data.py (numbers are printed by indicators/numbers.py), the builder in book_build.py, the workbook in book_xlsx.py;
 this module is the public face (``build``, ``to_html``, ``to_pdf``, ``to_xlsx``) that KINDS registers.
 """
 
@@ -20,7 +20,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from indicators.templatetags.thai_dates import THAI_DIGITS, thai_date
+from indicators import numbers
+from indicators.templatetags.thai_dates import thai_date
 from reporting.documents.book_build import build
 from reporting.documents.book_data import (
     ANNEX_HEADING,
@@ -30,20 +31,17 @@ from reporting.documents.book_data import (
     MEASURE,
     MONITORING,
     RESULTS_TITLE,
-    SCORE_PLACES,
     THREE_LEVEL_HEADERS,
     TITLE,
     TOC_TITLE,
     BookDoc,
     Column,
     IndicatorReport,
-    fmt_number,
-    fmt_percent,
 )
 
 __all__ = [
     "FIVE_LEVEL_HEADERS", "MONITORING", "THREE_LEVEL_HEADERS", "TITLE", "BookDoc", "IndicatorReport", "build",
-    "display", "fmt_number", "fmt_percent", "page_css", "to_html", "to_pdf", "to_xlsx",
+    "display", "page_css", "to_html", "to_pdf", "to_xlsx",
 ]
 
 
@@ -51,7 +49,7 @@ __all__ = [
 
 
 def _thai_digits_in_text(html: str) -> str:
-    return re.sub(r">([^<]+)<", lambda m: ">" + m.group(1).translate(THAI_DIGITS) + "<", html)
+    return re.sub(r">([^<]+)<", lambda m: ">" + numbers.to_thai_digits(m.group(1)) + "<", html)
 
 
 def display(doc: BookDoc) -> dict[str, Any]:
@@ -80,17 +78,16 @@ def display(doc: BookDoc) -> dict[str, Any]:
             }
         reports.append({
             "report": report, "table": table_view,
-            "score": fmt_number(report.score, SCORE_PLACES) if report.score is not None else "",
-            "weighted": fmt_number(report.weighted, SCORE_PLACES) if report.weighted is not None else "",
-            "weight": fmt_number(report.weight) if report.weight is not None else "",
+            "score": numbers.score(report.score),
+            "weighted": numbers.score(report.weighted),
+            "weight": numbers.weight(report.weight),
         })
     by_anchor = {report.anchor: view for report, view in zip(doc.reports, reports, strict=True)}
     components = [{"component": c, "reports": [by_anchor[r.anchor] for r in c.reports]} for c in doc.components]
     kpi_groups = [{
-        "group": g, "weight": fmt_number(g.weight),
-        "rows": [{"row": r, "weight": (f"({fmt_number(r.weight)})" if r.is_sub else fmt_number(r.weight)) if r.weight is not None else "",
-                  "score": fmt_number(r.score, SCORE_PLACES) if r.score is not None else "",
-                  "weighted": fmt_number(r.weighted, SCORE_PLACES) if r.weighted is not None else ""}
+        "group": g, "weight": numbers.weight(g.weight),
+        "rows": [{"row": r, "weight": (f"({numbers.weight(r.weight)})" if r.is_sub else numbers.weight(r.weight)) if r.weight is not None else "",
+                  "score": numbers.score(r.score), "weighted": numbers.score(r.weighted)}
                  for r in g.rows],
     } for g in doc.kpi_groups]
     annexes = [{"section": section, "lines": [(line, bool(ANNEX_HEADING.match(line)))
@@ -99,10 +96,9 @@ def display(doc: BookDoc) -> dict[str, Any]:
     return {
         "doc": doc, "annexes": annexes, "title": TITLE, "measure": MEASURE, "author": AUTHOR, "kpi_title": KPI_LIST_TITLE,
         "results_title": RESULTS_TITLE, "toc_title": TOC_TITLE, "monitoring_label": MONITORING,
-        "components": components, "kpi_groups": kpi_groups, "total_weight": fmt_number(doc.total_weight),
-        "total_score": fmt_number(doc.total_score, 2) if doc.total_score is not None else "",
-        "total_weighted": fmt_number(sum((r.weighted for r in doc.reports if r.weighted is not None), Decimal(0)),
-                                     SCORE_PLACES) if doc.evaluated else "",
+        "components": components, "kpi_groups": kpi_groups, "total_weight": numbers.weight(doc.total_weight),
+        "total_score": numbers.total(doc.total_score),
+        "total_weighted": numbers.score(doc.weighted_sum) if doc.evaluated else "",
         "generated": thai_date(doc.generated_at),
     }
 
@@ -110,7 +106,7 @@ def display(doc: BookDoc) -> dict[str, Any]:
 def _cell(column: Column, value: Decimal | None) -> str:
     if value is None:
         return "-"
-    return fmt_percent(value) if column.key == "percent" else fmt_number(value)
+    return numbers.percent(value) if column.key == "percent" else numbers.number(value)
 
 
 def to_html(doc: BookDoc, *, thai_digits: bool = False) -> str:
@@ -120,7 +116,7 @@ def to_html(doc: BookDoc, *, thai_digits: bool = False) -> str:
 
 def page_css(doc: BookDoc, *, thai_digits: bool = False) -> str:
     """The running header of the indicator pages and the page-number style (Thai digits when asked)."""
-    header = doc.running_header.translate(THAI_DIGITS) if thai_digits else doc.running_header
+    header = numbers.to_thai_digits(doc.running_header) if thai_digits else doc.running_header
     header = header.replace("\\", "\\\\").replace('"', '\\"')
     style = ", thai" if thai_digits else ""
     return (

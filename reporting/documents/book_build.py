@@ -1,4 +1,8 @@
-"""Builder of the annual results book (book.py): the unit's framework, results and book texts, read once."""
+"""Builder of the annual results book (book.py): the unit's framework, results and book texts, read once.
+
+Scores come from the stored scorecard of the round (the one computation): each indicator's ก and ค = ก × ข from its
+row, Σ ค and the 100-point total from the card; nothing here multiplies or adds up scores.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from indicators import numbers
 from indicators.criteria_spec import printed_levels
 from indicators.models import (
     Assignment,
@@ -32,7 +37,6 @@ from reporting.documents.book_data import (
     MEASURE,
     MONITORING,
     PATTERN_MAX,
-    PERCENT_PLACES,
     RESULTS_TITLE,
     THREE_LEVEL_HEADERS,
     TITLE,
@@ -49,12 +53,8 @@ from reporting.documents.book_data import (
     UnitRow,
     UnitTable,
     contact_of,
-    fmt_change,
-    fmt_number,
-    fmt_percent,
     number_label,
     percent_of,
-    quantize,
     text_lines,
     text_paragraphs,
 )
@@ -84,18 +84,19 @@ def _value_pattern(criteria: Criteria | None) -> str | None:
     for level in criteria.levels.all():
         if level.threshold is None or not level.printed_text_th:
             continue
-        for shown in (fmt_number(level.threshold), f"{level.threshold:.2f}", fmt_percent(level.threshold)):
+        threshold = level.threshold
+        for shown in (numbers.number(threshold), str(numbers.rounded(threshold, 2)), numbers.percent(threshold)):
             if shown in level.printed_text_th and len(level.printed_text_th) <= PATTERN_MAX:
                 return level.printed_text_th.replace(shown, "{}", 1)
     return None
 
 
 def _shown_value(value: Decimal, definition: IndicatorDefinition, pattern: str | None) -> str:
-    text = fmt_percent(value) if value != value.to_integral_value() else fmt_number(value)
+    text = numbers.number(value)
     if pattern:
         return pattern.format(text)
     if definition.unit_of_measure == IndicatorDefinition.UnitOfMeasure.PERCENT:
-        return f"ร้อยละ {fmt_percent(value)}"
+        return f"ร้อยละ {numbers.percent(value)}"
     if definition.unit_of_measure == IndicatorDefinition.UnitOfMeasure.POINTS:
         return f"{text} คะแนน"
     return text
@@ -192,7 +193,7 @@ def _unit_table(definition: IndicatorDefinition, result: Result, rows: list[SubU
         rows=tuple(table_rows),
         totals=tuple(sums),
         total_percent=total_percent,
-        summary=f"{subject} คิดเป็นร้อยละ {fmt_percent(total_percent)}" if total_percent is not None else "",
+        summary=f"{subject} คิดเป็นร้อยละ {numbers.percent(total_percent)}" if total_percent is not None else "",
         as_of=thai_date(result.as_of_date) if result.as_of_date else "",
         notes=tuple(notes),
     )
@@ -212,9 +213,9 @@ def _history(definition: IndicatorDefinition, result: Result | None, year: int, 
     def shown(value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None) -> str:
         if value is None:
             return "-"
-        text = f"ร้อยละ {fmt_percent(value)}"
+        text = f"ร้อยละ {numbers.percent(value)}"
         if with_counts and numerator is not None and denominator is not None:
-            text += f" ({fmt_number(numerator)}/{fmt_number(denominator)}{suffix})"
+            text += f" ({numbers.number(numerator)}/{numbers.number(denominator)}{suffix})"
         return text
 
     values: list[Decimal | None] = []
@@ -224,13 +225,13 @@ def _history(definition: IndicatorDefinition, result: Result | None, year: int, 
         value = None
         if baseline is not None:
             value = baseline.value if baseline.value is not None else percent_of(baseline.numerator, baseline.denominator)
-        values.append(None if value is None else quantize(value, PERCENT_PLACES))
+        values.append(numbers.rounded(value, numbers.PERCENT_PLACES))
         texts.append(shown(values[-1], baseline.numerator if baseline else None, baseline.denominator if baseline else None))
     current = percent_of(result.numerator, result.denominator) if result.denominator else result.value
-    values.append(None if current is None else quantize(current, PERCENT_PLACES))
+    values.append(numbers.rounded(current, numbers.PERCENT_PLACES))
     texts.append(shown(values[-1], result.numerator, result.denominator))
     changes = tuple(
-        fmt_change(b - a) if a is not None and b is not None else "-"
+        numbers.change(b - a) if a is not None and b is not None else "-"
         for a, b in ((values[0], values[1]), (values[1], values[2]))
     )
     return History(years, tuple(texts), years[1:], changes)
@@ -245,7 +246,7 @@ def _extra_tables(definition: IndicatorDefinition, scores: list[Any]) -> tuple[E
         parts = score.components or {}
         if score.system != definition.external_system or not parts.get("rows"):
             continue
-        rows = [tuple(c if isinstance(c, str) else (f"{c:,}" if isinstance(c, int) else str(c)) for c in row)
+        rows = [tuple(c if isinstance(c, str) else (numbers.count(c) if isinstance(c, int) else str(c)) for c in row)
                 for row in [*parts["rows"], parts.get("total_row"), parts.get("scale_row")] if row]
         tables.append(ExtraTable(str(parts.get("title_th") or score.get_system_display()),
                                  tuple(parts.get("columns") or ()), tuple(rows)))
@@ -253,7 +254,8 @@ def _extra_tables(definition: IndicatorDefinition, scores: list[Any]) -> tuple[E
 
 
 def _report(assignment: Assignment, parent: Assignment | None, result: Result | None, year: FiscalYear, round_: Round,
-            level_count: int, evaluated: bool, external_scores: list[Any]) -> IndicatorReport:
+            level_count: int, evaluated: bool, external_scores: list[Any], line: Any) -> IndicatorReport:
+    """One indicator report; ``line`` is the indicator's row of the scorecard (a LineScore; None when none)."""
     definition = assignment.definition
     criteria = assignment.criteria_for(round_.number)
     supervisor = assignment.supervisor or definition.supervisor
@@ -265,13 +267,14 @@ def _report(assignment: Assignment, parent: Assignment | None, result: Result | 
     unit_table = _unit_table(definition, result, rows) if rows and result is not None else None
     _columns, unit = _unit_columns(definition)
     stored = getattr(result, "stored_score", None) if result is not None else None
-    score = stored.score if evaluated and stored is not None else None
+    score = line.score if evaluated and line is not None else None
+    weighted = line.weighted if evaluated and line is not None else None
     explanation = text_lines(stored.explanation_th or stored.problem_th) if evaluated and stored is not None else ()
     formula = None
     if definition.has_formula:
         multiplier = definition.formula_multiplier
         formula = (definition.formula_numerator_th, definition.formula_denominator_th,
-                   f"× {fmt_number(multiplier)}" if multiplier and multiplier != 1 else "")
+                   f"× {numbers.number(multiplier)}" if multiplier and multiplier != 1 else "")
     evidence = list(text_lines(result.evidence_th)) if result is not None else []
     if result is not None:
         for file in result.evidence_files.all():
@@ -295,7 +298,7 @@ def _report(assignment: Assignment, parent: Assignment | None, result: Result | 
         result_lines=_result_lines(result, criteria, definition),
         weight=assignment.weight,
         score=score,
-        weighted=score * assignment.weight if score is not None and assignment.weight is not None else None,
+        weighted=weighted,
         explanation=explanation,
         actions=text_lines(result.actions_th) if result else (),
         factors=text_lines(result.supporting_factors_th) if result else (),
@@ -327,8 +330,8 @@ def build(*, org_unit: OrgUnit, fiscal_year: FiscalYear | int, round: Round | No
 
     Raises ValueError (Thai) when the unit has no framework in that year.
     """
-    from reporting import selectors, services
-    from reporting.models import BookSection, Scorecard
+    from reporting import selectors
+    from reporting.models import BookSection
 
     if not isinstance(fiscal_year, FiscalYear):
         fiscal_year = FiscalYear.objects.get(be_year=fiscal_year)
@@ -339,11 +342,8 @@ def build(*, org_unit: OrgUnit, fiscal_year: FiscalYear | int, round: Round | No
     if framework is None:
         raise ValueError(f"{org_unit.name_th}: ไม่มีกรอบตัวชี้วัดในปีงบประมาณ พ.ศ. {fiscal_year.be_year}")
     monitoring = fiscal_year.is_monitoring_only
-    scorecard = None
-    if not monitoring:
-        scorecard = Scorecard.objects.filter(org_unit=org_unit, round=round_).first()
-        if scorecard is None or scorecard.status == Scorecard.Status.FAILED:
-            scorecard = services.scorecard_recompute(org_unit_id=org_unit.pk, round_id=round_.pk)
+    state = None if monitoring else selectors.scorecard_state(org_unit=org_unit, round=round_)
+    card = state.card if state is not None else None
 
     from indicators.selectors import _assignments_with_criteria, applies_to
 
@@ -369,6 +369,7 @@ def build(*, org_unit: OrgUnit, fiscal_year: FiscalYear | int, round: Round | No
     )
 
     level_count = 3 if framework.scale == Scale.THREE_LEVEL else 5
+    lines = {line.assignment_id: line for line in card.rows} if card is not None else {}
     by_pk = {a.pk: a for a in assignments}
     parents = {a.parent_id for a in assignments if a.parent_id}
     components: list[ComponentSection] = []
@@ -390,7 +391,7 @@ def build(*, org_unit: OrgUnit, fiscal_year: FiscalYear | int, round: Round | No
             if assignment.pk not in parents:
                 parent = by_pk.get(assignment.parent_id) if assignment.parent_id else None
                 report = _report(assignment, parent, results.get(assignment.pk), fiscal_year, round_, level_count,
-                                 not monitoring, external_scores)
+                                 not monitoring, external_scores, lines.get(assignment.pk))
                 reports.append(report)
             kpi_rows.append(KpiRow(
                 number=assignment.number, name=name,
@@ -426,7 +427,9 @@ def build(*, org_unit: OrgUnit, fiscal_year: FiscalYear | int, round: Round | No
         *toc,
         *(TocEntry(a.title, a.anchor, 0) for a in annexes),
     ]
-    total_weight = sum((a.weight or Decimal(0) for a in assignments if a.parent_id is None), Decimal(0))
+    total_weight = card.weight_total if card is not None else None
+    if total_weight is None:  # no stored total (a monitoring-only year): the framework's weights as listed
+        total_weight = sum((a.weight or Decimal(0) for a in assignments if a.parent_id is None), Decimal(0))
     return BookDoc(
         unit_code=org_unit.code,
         unit_name=org_unit.name_th,
@@ -444,10 +447,11 @@ def build(*, org_unit: OrgUnit, fiscal_year: FiscalYear | int, round: Round | No
         foreword_generated=not forewords,
         kpi_groups=tuple(kpi_groups),
         total_weight=total_weight,
-        total_score=scorecard.total_100 if scorecard is not None else None,
-        band_label=scorecard.band_label_th if scorecard is not None else "",
+        total_score=card.total_100_exact if card is not None else None,
+        band_label=card.band_label_th if card is not None else "",
         components=tuple(components),
         annexes=annexes,
         toc=tuple(toc),
         generated_at=timezone.now(),
+        weighted_sum=card.weighted_sum if card is not None else None,
     )

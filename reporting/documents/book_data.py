@@ -1,4 +1,6 @@
-"""The annual results book as data (reporting/documents/book.py): frozen dataclasses, constants and number formats.
+"""The annual results book as data (reporting/documents/book.py): frozen dataclasses and constants.
+
+Numbers are printed by indicators/numbers.py, the formatter of every document.
 
 Shared by the builder (book_build.py), the PDF/HTML renderer (book.py) and the workbook (book_xlsx.py).
 """
@@ -8,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from indicators import numbers
 from indicators.models.framework import Component, Scale
 
 TITLE = "รายงานผลการดำเนินงานตามตัวชี้วัดการประเมินส่วนราชการ"
@@ -28,8 +31,6 @@ COMPONENT_LABELS = {
 }
 THREE_LEVEL_HEADERS = ("เป้าหมายขั้นต่ำ (50)", "เป้าหมายมาตรฐาน (75)", "เป้าหมายขั้นสูง (100)")
 FIVE_LEVEL_HEADERS = ("ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4", "ระดับ 5")
-PERCENT_PLACES = 2
-SCORE_PLACES = 4
 COUNT_UNIT = re.compile(r"\(([^()]+)\)\s*$")
 ANNEX_HEADING = re.compile(r"^(\d+\.\d+ |\(\d+\) |คำอธิบาย$|ตารางที่ \d)")  # sub-headings of annex text
 PATTERN_MAX = 60  # a criteria cell longer than this is a sentence, not a way to print a number
@@ -137,7 +138,7 @@ class IndicatorReport:
     reported: bool
     result_lines: tuple[str, ...]  # the ผลการดำเนินงาน cell (bullets for milestones)
     weight: Decimal | None
-    score: Decimal | None
+    score: Decimal | None  # ก and ค as the stored scorecard has them (the one computation), None when not scored
     weighted: Decimal | None
     explanation: tuple[str, ...]
     actions: tuple[str, ...]
@@ -186,12 +187,13 @@ class BookDoc:
     foreword_generated: bool
     kpi_groups: tuple[KpiGroup, ...]
     total_weight: Decimal
-    total_score: Decimal | None
+    total_score: Decimal | None  # the stored scorecard's 100-point total
     band_label: str
     components: tuple[ComponentSection, ...]
     annexes: tuple[TextSection, ...]
     toc: tuple[TocEntry, ...]
     generated_at: dt.datetime
+    weighted_sum: Decimal | None = None  # Σ ค of the stored scorecard
 
     @property
     def year_line(self) -> str:
@@ -214,38 +216,13 @@ class BookDoc:
         return tuple(report for component in self.components for report in component.reports)
 
 
-# ---- formatting ----------------------------------------------------------------------------------------------
-
-
-def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def fmt_number(value: Decimal | None, places: int | None = None) -> str:
-    """Counts with thousands separators; fractions with ``places`` decimals (half-up); "" for None."""
-    if value is None:
-        return ""
-    if places is None:
-        if value == value.to_integral_value():
-            return f"{int(value):,}"
-        places = PERCENT_PLACES
-    return f"{quantize(value, places):,.{places}f}"
-
-
-def fmt_percent(value: Decimal | None) -> str:
-    return fmt_number(value, PERCENT_PLACES)
-
-
-def fmt_change(value: Decimal) -> str:
-    """A percentage-point change with its sign, as 000 prints it: +4.39, -2.02."""
-    rounded = quantize(value, PERCENT_PLACES)
-    return f"+{rounded:.2f}" if rounded > 0 else f"{rounded:.2f}"
+# ---- helpers -------------------------------------------------------------------------------------------------
 
 
 def percent_of(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
     if numerator is None or not denominator:
         return None
-    return quantize(numerator * 100 / denominator, PERCENT_PLACES)
+    return numbers.round_half_up(numerator * 100 / denominator, numbers.PERCENT_PLACES)
 
 
 def text_lines(text: str) -> tuple[str, ...]:

@@ -176,17 +176,15 @@ def _pdf_texts(pdf: bytes, tmp_path: Path) -> dict[str, str]:
     return texts
 
 
-def test_attachment_has_numbered_duties_and_plan_goal_rows(demo: None) -> None:
-    from indicators.demo_data import DEMO_KKS_DUTIES
+def test_attachment_has_numbered_duties_and_plan_goal_rows(kks: OrgUnit) -> None:
+    from indicators.demo_data import DEMO_DIVISION_DUTIES, DEMO_DIVISION_NAME
 
-    # given the demo duties, plan issues and goals of กคส.
-    unit = OrgUnit.objects.get(code="div-3")
-
-    doc = agreement.build(org_unit=unit, fiscal_year=2566)
+    # given the demo division (a copy of the กคส. framework) with its demo duties, plan issues and goals
+    doc = agreement.build(org_unit=kks, fiscal_year=2566)
 
     # then the duties come one per line and the indicators are grouped by plan issue and goal, in framework order
-    assert doc.attachment_title == "หน้าที่ เป้าประสงค์ และตัวชี้วัดของกองคุ้มครองสวัสดิภาพและเสริมสร้างคุณภาพชีวิต"
-    assert doc.duties == tuple(DEMO_KKS_DUTIES)
+    assert doc.attachment_title == f"หน้าที่ เป้าประสงค์ และตัวชี้วัดของ{DEMO_DIVISION_NAME}"
+    assert doc.duties == tuple(DEMO_DIVISION_DUTIES)
     assert [len(row.indicators) for row in doc.strategy_rows] == [2, 2, 6]
     assert doc.strategy_rows[0].indicators[1].startswith("2. ระดับความสำเร็จในการช่วยเหลือประชากรกลุ่มเป้าหมาย")
     assert all(row.plan_issue.endswith("(สาธิต)") and row.goal.endswith("(สาธิต)") for row in doc.strategy_rows)
@@ -205,17 +203,17 @@ def test_duty_numbers_typed_by_hand_are_not_printed_twice(kks_unit: OrgUnit) -> 
     assert doc.duties == ("คุ้มครองสวัสดิภาพ", "พัฒนาคุณภาพชีวิต", "ติดตามผล")
 
 
-def test_attachment_text_is_in_the_pdf(demo: None, tmp_path: Path) -> None:
-    from indicators.demo_data import DEMO_KKS_DUTIES
+def test_attachment_text_is_in_the_pdf(kks: OrgUnit, tmp_path: Path) -> None:
+    from indicators.demo_data import DEMO_DIVISION_DUTIES
 
-    doc = agreement.build(org_unit=OrgUnit.objects.get(code="div-3"), fiscal_year=2566)
+    doc = agreement.build(org_unit=kks, fiscal_year=2566)
 
     texts = _pdf_texts(agreement.to_pdf(doc), tmp_path)
 
     expected = [
         doc.attachment_title, "หน้าที่", "ประเด็นยุทธศาสตร์ เป้าประสงค์ และตัวชี้วัด",
         "แผนปฏิบัติราชการกรม เรื่อง/ ประเด็นยุทธศาสตร์กอง", "เป้าประสงค์",
-        *[f"{n}. {duty}" for n, duty in enumerate(DEMO_KKS_DUTIES, start=1)],
+        *[f"{n}. {duty}" for n, duty in enumerate(DEMO_DIVISION_DUTIES, start=1)],
         *[f"{n}. {row.plan_issue}" for n, row in enumerate(doc.strategy_rows, start=1)],
         *[f"{n}. {row.goal}" for n, row in enumerate(doc.strategy_rows, start=1)],
         *[name for row in doc.strategy_rows for name in row.indicators],
@@ -241,8 +239,8 @@ def test_empty_attachment_prints_the_forms_dotted_blanks(doc: agreement.Agreemen
     assert first[:2] == (agreement.DOTS, agreement.DOTS)
 
 
-def test_xlsx_has_the_attachment_and_the_plan_goal_columns(demo: None) -> None:
-    doc = agreement.build(org_unit=OrgUnit.objects.get(code="div-3"), fiscal_year=2566)
+def test_xlsx_has_the_attachment_and_the_plan_goal_columns(kks: OrgUnit) -> None:
+    doc = agreement.build(org_unit=kks, fiscal_year=2566)
 
     wb = load_workbook(io.BytesIO(agreement.to_xlsx(doc)))
 

@@ -28,8 +28,8 @@ from reporting.tasks import recover_report_runs, render_report_run
 
 pytestmark = pytest.mark.needs_services
 
-DEMO_UNIT_COUNT = 17  # every unit a FY2566 framework of the demo data names (see test_batches.py)
-DIVISION_COUNT = 11
+DEMO_UNIT_COUNT = 18  # every unit a FY2566 framework of the demo data names (see test_batches.py)
+DIVISION_COUNT = 12  # the 11 real divisions and the demo division
 
 
 def _load() -> None:

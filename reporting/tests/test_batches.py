@@ -34,10 +34,13 @@ from reporting.tests.factories import person_user
 
 pytestmark = pytest.mark.django_db
 
+DIVISIONS = [
+    "div-1", "div-2", "div-3", "div-4", "div-5", "div-6", "div-7", "div-8", "div-9-1", "div-9-2", "div-9-3",
+    "demo-division",  # the demo division lists after the real ones
+]  # fmt: skip
 DEMO_UNITS = [
-    "dsdw", "div-1", "div-2", "div-3", "div-4", "div-5", "div-6", "div-7", "div-8", "div-9-1", "div-9-2", "div-9-3",
-    "demo-highland-chiangmai", "demo-lifeskills-muakleck", "demo-settlement-phraphutthabat",
-    "demo-shelter-thapthuan", "demo-shelter-wangthong",
+    "dsdw", *DIVISIONS,
+    "demo-shelter-1", "demo-shelter-2", "demo-life-skills", "demo-settlement", "demo-highland",
 ]  # fmt: skip
 
 
@@ -53,7 +56,7 @@ def director(django_user_model: Any, demo: None) -> Any:
 
 @pytest.fixture
 def staff(django_user_model: Any, kks: OrgUnit) -> Any:
-    """A reporting officer of div-3 who is also Django staff: still no business with batches."""
+    """A reporting officer of the demo division who is also Django staff: still no business with batches."""
     return person_user(django_user_model, "bt-staff", Person.Role.STAFF, [kks], is_staff=True)
 
 
@@ -92,7 +95,7 @@ def test_the_division_batch_covers_every_division(fy: FiscalYear) -> None:
     units = batch_units(fiscal_year=fy, scope=ReportRun.Scope.DIVISIONS)
 
     assert {u.kind for u in units} == {OrgUnit.Kind.DIVISION}
-    assert [u.code for u in units] == [code for code in DEMO_UNITS if code.startswith("div-")]
+    assert [u.code for u in units] == DIVISIONS
 
 
 def test_a_run_has_one_item_per_unit_with_deterministic_names_spread_over_shards(
@@ -139,7 +142,7 @@ def test_a_run_renders_every_item_and_zips_them(fy: FiscalYear, director: Any, m
 
     run.refresh_from_db()
     assert [o["status"] for o in outcomes] == [ReportRun.Status.RUNNING, ReportRun.Status.DONE]
-    assert (run.status, run.done_count, run.failed_count) == (ReportRun.Status.DONE, 11, 0)
+    assert (run.status, run.done_count, run.failed_count) == (ReportRun.Status.DONE, len(DIVISIONS), 0)
     names = [i.filename for i in run.items.order_by("position")]
     with zipfile.ZipFile(run.zip_file.path) as archive:
         assert archive.namelist() == names
@@ -158,9 +161,9 @@ def test_running_the_task_twice_leaves_no_duplicate_items_or_files(
     second = render_report_run.apply(args=[run.pk, 0]).get()
 
     run.refresh_from_db()
-    assert first["status"] == ReportRun.Status.DONE and first["rendered"] == 11
+    assert first["status"] == ReportRun.Status.DONE and first["rendered"] == len(DIVISIONS)
     assert second == {"run_id": run.pk, "shard": 0, "skipped": True, "status": ReportRun.Status.DONE}
-    assert run.items.count() == 11 and run.done_count == 11 and run.attempts == 1
+    assert run.items.count() == len(DIVISIONS) and run.done_count == len(DIVISIONS) and run.attempts == 1
     assert run_files(media, run) == files
 
 
@@ -185,7 +188,7 @@ def test_an_expired_lease_passes_to_another_worker_and_the_old_one_stops(
     outcome = report_run_render(run_id=run.pk, shard=0, owner="alive|2|y")
     stale = batches._store_item(run, run.items.first(), b"late", "", "dead|1|x")
 
-    assert outcome["status"] == ReportRun.Status.DONE and outcome["rendered"] == 11
+    assert outcome["status"] == ReportRun.Status.DONE and outcome["rendered"] == len(DIVISIONS)
     assert stale is False
     assert ReportRunItem.objects.get(pk=run.items.first().pk).size != len(b"late")
 
@@ -211,16 +214,16 @@ def test_a_kill_mid_item_leaves_no_half_file_counted_as_done(
     # when: another worker takes over
     outcome = report_run_render(run_id=run.pk, shard=0, owner="alive|2|y")
 
-    # then: only the eight missing documents were rendered, nothing is left half-written or twice
+    # then: only the missing documents were rendered (all but the three done), nothing is left half-written or twice
     run.refresh_from_db()
-    assert outcome["rendered"] == 8 and run.status == ReportRun.Status.DONE and run.done_count == 11
+    assert outcome["rendered"] == len(DIVISIONS) - 3 and run.status == ReportRun.Status.DONE and run.done_count == len(DIVISIONS)
     assert not any(name.endswith(".part") for name in run_files(media, run))
-    assert len(run_files(media, run)) == 12
+    assert len(run_files(media, run)) == len(DIVISIONS) + 1  # and the ZIP
     fifth = ReportRunItem.objects.get(pk=items[4].pk)
     with fifth.file.open("rb") as handle:
         assert handle.read() != b"PK\x03\x04renamed but not recorded"
     with zipfile.ZipFile(run.zip_file.path) as archive:
-        assert len(archive.namelist()) == len(set(archive.namelist())) == 11
+        assert len(archive.namelist()) == len(set(archive.namelist())) == len(DIVISIONS)
 
 
 def test_a_unit_that_cannot_be_printed_is_recorded_and_the_others_still_come(
@@ -234,15 +237,15 @@ def test_a_unit_that_cannot_be_printed_is_recorded_and_the_others_still_come(
 
     run.refresh_from_db()
     failed = run.items.get(org_unit__code="div-orphan")
-    assert (run.status, run.done_count, run.failed_count) == (ReportRun.Status.DONE_WITH_ERRORS, 11, 1)
+    assert (run.status, run.done_count, run.failed_count) == (ReportRun.Status.DONE_WITH_ERRORS, len(DIVISIONS), 1)
     assert failed.status == ReportRunItem.Status.FAILED and not failed.file
     assert failed.error.startswith("กองที่ไม่มีกรอบตัวชี้วัด: ") and "กรอบตัวชี้วัด" in failed.error
     assert failed.error in run.error
     with zipfile.ZipFile(run.zip_file.path) as archive:
-        assert failed.filename not in archive.namelist() and len(archive.namelist()) == 11
+        assert failed.filename not in archive.namelist() and len(archive.namelist()) == len(DIVISIONS)
     client.force_login(django_user_model.objects.create_superuser("bt-root", password="pw-bt-root-2566"))
     listing = client.get("/admin/reporting/reportrun/").content.decode()
-    assert "เสร็จแต่มีบางรายการล้มเหลว" in listing and "11/12" in listing and "กองที่ไม่มีกรอบตัวชี้วัด" in listing
+    assert "เสร็จแต่มีบางรายการล้มเหลว" in listing and f"{len(DIVISIONS)}/{len(DIVISIONS) + 1}" in listing and "กองที่ไม่มีกรอบตัวชี้วัด" in listing
     page = client.get(f"/admin/reporting/reportrun/{run.pk}/change/").content.decode()
     assert failed.error in page and failed.filename in page
 
@@ -335,10 +338,10 @@ def test_a_director_starts_a_batch_and_is_sent_to_its_page(
     assert sent == [run.pk] and run.requested_by == director and run.total == len(DEMO_UNITS)
     page = client.get(response["Location"]).content.decode()
     assert "<progress" in page and 'http-equiv="refresh"' in page and "reporting/js/batch.js" in page
-    assert "สร้างแล้ว 0 จาก 17 หน่วยงาน" in page and "scorecard-2566-r2-div-3.pdf" in page
+    assert f"สร้างแล้ว 0 จาก {len(DEMO_UNITS)} หน่วยงาน" in page and "scorecard-2566-r2-div-3.pdf" in page
     status = client.get(f"/reports/batches/{run.pk}/status.json").json()
     assert status == {
-        "id": run.pk, "status": "queued", "status_label": "รอคิว", "total": 17, "done": 0, "failed": 0, "percent": 0,
+        "id": run.pk, "status": "queued", "status_label": "รอคิว", "total": len(DEMO_UNITS), "done": 0, "failed": 0, "percent": 0,
         "finished": False, "zip_url": None, "error": "",
     }
     listing = client.get("/reports/batches/").content.decode()

@@ -21,10 +21,12 @@ from django.db import transaction
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from indicators import numbers
 from indicators.models import OrgUnit, Round
 from indicators.reference_data import BUNDLED_DIR
-from indicators.reference_fy2564 import FILE, Fy2564Loader
+from indicators.reference_fy2564 import FILE
 from reporting.documents import KINDS, book
+from reporting.reference_books import Fy2564BookLoader as Fy2564Loader
 
 pytestmark = [
     pytest.mark.django_db,
@@ -137,8 +139,8 @@ def test_province_percentages_equal_the_printed_ones(fy2564: Rendered, source: d
     assert doc_table is not None
     index = doc_table.percent_index
     printed = [_pct(row["reported_percent"]) for row in source["unit_tables"]["4"]["rows"]]
-    assert [book.fmt_percent(row.cells[index]) for row in doc_table.rows] == printed
-    assert book.fmt_percent(doc_table.total_percent) == "50.01"
+    assert [numbers.percent(row.cells[index]) for row in doc_table.rows] == printed
+    assert numbers.percent(doc_table.total_percent) == "50.01"
 
 
 def test_headings_indicator_names_and_history(fy2564: Rendered) -> None:
@@ -207,7 +209,7 @@ def test_workbook_holds_the_same_numbers(fy2564: Rendered, source: dict[str, Any
         assert f"{cells[6]:.2f}" == _pct(row["reported_percent"])
     total = next(r for r in sheet.iter_rows() if r[0].value == "รวม")
     assert [c.value for c in total[2:7]] == [3791, 1604, 292, 1896, pytest.approx(50.01)]
-    assert total[6].number_format == "0.00" and total[2].number_format == "#,##0"
+    assert total[6].number_format == numbers.PERCENT_FORMAT == "#,##0.00" and total[2].number_format == "#,##0"
     summary = [r for r in workbook["สรุปตัวชี้วัด"].iter_rows(values_only=True) if r[0] == "รวม"]
     assert summary[0][2] == 100
 
@@ -235,8 +237,8 @@ def test_unit_without_framework_is_an_error() -> None:
         book.build(org_unit=unit, fiscal_year=2566)
 
 
-def test_book_of_a_fy2566_division_prints_five_levels_and_stored_scores(demo: None) -> None:
-    unit = OrgUnit.objects.get(code="div-3")
+def test_book_of_a_fy2566_division_prints_five_levels_and_stored_scores(kks: OrgUnit) -> None:
+    unit = kks  # the demo division: the กคส. framework with demo criteria and results
     round1 = Round.objects.get(fiscal_year__be_year=2566, number=1)
     doc = book.build(org_unit=unit, fiscal_year=2566, round=round1)
     rendered = _render(doc)
@@ -246,7 +248,7 @@ def test_book_of_a_fy2566_division_prints_five_levels_and_stored_scores(demo: No
     for report in doc.reports:
         assert _squash(report.heading[-1]) in text, report.label
     scored = [r for r in doc.reports if r.score is not None]
-    assert scored and all(_squash(book.fmt_number(r.score, 4)) in text for r in scored)
+    assert scored and all(_squash(numbers.score(r.score)) in text for r in scored)
     assert doc.total_score is not None
-    assert f"คะแนนรวม (เต็ม 100) {book.fmt_number(doc.total_score, 2)}" in rendered.raw
-    assert doc.foreword_generated and "กองคุ้มครองสวัสดิภาพและเสริมสร้างคุณภาพชีวิต" in rendered.raw
+    assert f"คะแนนรวม (เต็ม 100) {numbers.total(doc.total_score)}" in rendered.raw
+    assert doc.foreword_generated and unit.name_th in rendered.raw

@@ -30,11 +30,12 @@ from reporting.tests import pdfcheck
 # pytest-django creates the test database only for a session that has database tests; the module fixture
 # below renders every document in one rolled-back transaction of its own.
 pytestmark = pytest.mark.django_db
-#: Representative units of the demo data: a division with the long milestone texts, a field unit and the
-#: department (three-level OPDC scale). "province" is the first province-reporting unit with a framework.
+#: Representative units of the demo data: the demo division (a copy of กคส.'s framework, with the long milestone
+#: texts), a demo field unit and the department (three-level OPDC scale). "province" is the first province-reporting
+#: unit with a framework.
 # Province-reporting units have no framework of their own: they report rows of a division's per-province table
 # (DOMAIN §4.h), so they get no scorecard, agreement or book.
-UNITS = {"division": "div-3", "field-unit": "demo-shelter-thapthuan", "department": "dsdw"}
+UNITS = {"division": "demo-division", "field-unit": "demo-shelter-1", "department": "dsdw"}
 CASES = [(kind, unit) for kind in KINDS for unit in UNITS]
 
 
@@ -120,12 +121,14 @@ def rendered(django_db_setup: Any, django_db_blocker: Any) -> dict[tuple[str, st
     """Every (kind, unit) case rendered once from the demo data (rolled back afterwards)."""
     from indicators.models import FiscalYear, OrgUnit, Round
     from reporting import services
+    from reporting.services import jobs
 
     out: dict[tuple[str, str], Rendered] = {}
     with django_db_blocker.unblock(), transaction.atomic():
         with open("/dev/null", "w") as quiet:
             call_command("load_demo_data", stdout=quiet)
-        services._local.__dict__.pop("batch", None)
+        jobs._local.__dict__.pop("batch", None)
+        services.score_jobs_drain()  # the scorecards stored, as the worker would after the commit
         year = FiscalYear.objects.get(be_year=2566)
         round1 = Round.objects.get(fiscal_year=year, number=1)
         for label, code in UNITS.items():
@@ -133,7 +136,7 @@ def rendered(django_db_setup: Any, django_db_blocker: Any) -> dict[tuple[str, st
             for kind, module in KINDS.items():
                 doc = _build(kind, unit, year, round1)
                 out[kind, label] = Rendered(kind, unit.code, doc, module.to_html(doc), module.to_pdf(doc))
-        services._local.__dict__.pop("batch", None)
+        jobs._local.__dict__.pop("batch", None)
         transaction.set_rollback(True)
     return out
 

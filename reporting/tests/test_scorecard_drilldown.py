@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from indicators.models import Framework, OrgUnit, Person, Province, Result, Round, SubUnitResult
+from reporting import services
 from reporting.documents import scorecard as scorecard_doc
 from reporting.documents import scorecard_detail
 from reporting.tests.factories import person_user
@@ -30,6 +31,7 @@ def household(kks: OrgUnit, round2: Round) -> Result:
     for order, (name, count) in enumerate(DONE.items()):
         SubUnitResult.objects.create(result=result, order=order, province=Province.objects.get(name_th=name),
                                      numerator=Decimal(count), denominator=Decimal(count))
+    services.score_jobs_drain(fiscal_year_id=round2.fiscal_year_id)  # stored as the worker would
     return result
 
 
@@ -82,7 +84,7 @@ def test_indicator_detail_shows_criteria_result_arithmetic_and_provinces(
 
     assert detail is not None
     assert detail.score == Decimal("3.7525") and detail.weight == Decimal(15)
-    assert detail.result_id == household.pk and detail.result_status == "ส่งแล้ว"
+    assert detail.result_id == household.pk and detail.result_status == "ส่งแล้ว รอพิจารณา"  # as the scorecard row prints it
     assert ("ตัวตั้ง", "37,193") in detail.result_lines
     assert "คะแนนเฉลี่ยของกอง = (4.0000 + 3.0000 + 5.0000 + 3.0100) / 4" in detail.explanation
     assert "3.7525" in detail.explanation
