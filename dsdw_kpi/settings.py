@@ -134,7 +134,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TIMEZONE = TIME_ZONE
 # With Redis, the unacknowledged message of a killed worker comes back only after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+    # A page that queues a task must not hang on a broker that is down: fail fast, the outbox rows stay queued
+    # and the sweep hands them over when the broker is back.
+    "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2),
+    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 5),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
 # Report batches (reporting/batches.py): the worker rendering a shard of a run holds a lease, renewed after every
 # document; a shard whose lease expired (its worker died) is re-queued when a worker starts and by the beat task
 # below. The lease must outlast the slowest single document.
@@ -149,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_deadline_reminders",
         "schedule": env_int("REMINDER_INTERVAL_SECONDS", 24 * 60 * 60),
     },
+    "sweep-score-jobs": {
+        "task": "reporting.tasks.sweep_score_jobs",
+        "schedule": env_int("SCORE_SWEEP_SECONDS", 60),
+    },
     "recover-report-runs": {
         "task": "reporting.tasks.recover_report_runs",
         "schedule": env_int("REPORT_RUN_RECOVERY_SECONDS", 60),
@@ -157,7 +168,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Reminders go out this many days before a round's entry deadline (each once per person, unit and round).
 REMINDER_DAYS_BEFORE = tuple(int(d) for d in env_list("REMINDER_DAYS_BEFORE", ["7", "3", "1"]))
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address in e-mail links; scripts/run.sh exports the one the server was started on when this is unset.
+SITE_URL = env_url("SITE_URL", ("http", "https")) or "http://127.0.0.1:8000"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dsdw-kpi@localhost")

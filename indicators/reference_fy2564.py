@@ -485,14 +485,4 @@ class Fy2564Loader:
 
     # --- book texts -----------------------------------------------------------------------------------------
     def _book_sections(self) -> None:
-        from reporting.models import BookSection
-
-        sections = [(BookSection.Position.FOREWORD, 0, texts.FOREWORD_TITLE, "\n\n".join(texts.FOREWORD))]
-        sections += [(BookSection.Position.ANNEX, order, title, body)
-                     for order, (title, body) in enumerate(texts.ANNEX, start=1)]
-        for position, order, title, body in sections:
-            BookSection.objects.update_or_create(
-                fiscal_year=self.year, org_unit=self.department, position=position, order=order,
-                defaults={"title_th": title, "body_th": body},
-            )
-            self.summary.add("book_sections")
+        """The foreword and annex of the annual results book are the reporting app's: see reporting.reference_books."""

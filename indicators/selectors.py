@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from indicators import scoring
-from indicators.models import Assignment, Criteria, FiscalYear, Framework, OrgUnit, Result, Round
+from indicators.models import Assignment, Criteria, FiscalYear, Framework, OrgUnit, Result, Round, UnitEntryWindow
 from indicators.permissions import visible_results_filter
+from indicators.score_inputs import unit_round_inputs
+from indicators.scoring import scorecard as unit_scorecard
 
 
 def fiscal_year_current() -> FiscalYear | None:
@@ -61,19 +65,43 @@ def applies_to(assignment: Assignment, org_unit: OrgUnit) -> bool:
 
 @dataclass(frozen=True)
 class RoundRow:
+    """One indicator of the unit round page: the model rows, and its line of the one scorecard computation."""
+
     assignment: Assignment
     result: Result | None
-    score: Decimal | None
-    problem: str
-    scored: bool  # counts in the weighted total (leaves and indicators without sub-indicators)
+    line: unit_scorecard.LineScore
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.line.score
+
+    @property
+    def weighted(self) -> Decimal | None:
+        return self.line.weighted
+
+    @property
+    def problem(self) -> str:
+        return self.line.problem_th
+
+    @property
+    def scored(self) -> bool:  # counts in the weighted total (leaves and indicators without sub-indicators)
+        return self.line.scored
 
     @property
     def status(self) -> str:
-        return self.result.status if self.result else Result.Status.NOT_REPORTED
+        return self.line.status
 
     @property
     def status_label(self) -> str:
         return str(Result.Status(self.status).label)
+
+
+@dataclass(frozen=True)
+class Total:
+    """The 100-point total and its band, as the page prints them."""
+
+    total_100: Decimal
+    band: scoring.Band
 
 
 @dataclass(frozen=True)
@@ -82,61 +110,47 @@ class UnitRound:
     round: Round
     framework: Framework | None
     rows: list[RoundRow]
-    total: scoring.WeightedTotal | None
+    card: unit_scorecard.ScorecardScore | None
+
+    @property
+    def total(self) -> Total | None:
+        card = self.card
+        if card is None or card.total_100_exact is None:
+            return None
+        # printed from the exact total, which the band was decided on: one rounding, as in every document
+        return Total(card.total_100_exact, scoring.Band(card.band_code, card.band_label_th, Decimal(0)))
 
     @property
     def reported(self) -> int:
-        return sum(1 for row in self.rows if row.scored and row.result is not None)
+        """Submitted or approved (a draft or a returned result is not reported yet)."""
+        return self.card.reported_count if self.card else 0
 
     @property
     def scored_count(self) -> int:
-        return sum(1 for row in self.rows if row.scored)
+        return self.card.indicator_count if self.card else 0
 
 
-def unit_round(*, org_unit: OrgUnit, round: Round, policy: scoring.ScoringPolicy) -> UnitRound:
-    """Every assigned indicator of a unit in a round with its result, live score and the running weighted total.
+def unit_round(*, org_unit: OrgUnit, round: Round, policy: scoring.ScoringPolicy | None = None) -> UnitRound:
+    """Every assigned indicator of a unit in a round with its result, live score and the weighted total.
 
-    A fixed number of queries whatever the number of indicators (asserted by a test and the benchmark).
+    The numbers come from the one computation (``unit_scorecard.compute``) over the unit's approved framework, as
+    the stored scorecard does; a fixed number of queries whatever the number of indicators.
     """
-    from indicators.services.results import result_score
-
-    framework = framework_for_unit(org_unit=org_unit, fiscal_year_id=round.fiscal_year_id)
-    if framework is None:
+    inputs, year_policy = unit_round_inputs(org_unit=org_unit, round=round, approved_only=True)
+    if inputs is None:
         return UnitRound(org_unit, round, None, [], None)
-    assignments = [a for a in _assignments_with_criteria().filter(framework=framework) if applies_to(a, org_unit)]
-    for assignment in assignments:
-        assignment.framework = framework  # criteria_for() reads the scale: one framework, not one query per row
-    results = {
-        r.assignment_id: r
-        for r in Result.objects.filter(org_unit=org_unit, round=round, assignment__framework=framework)
-        .select_related("round")
-        .prefetch_related("milestones")
-    }
-    parents = {a.parent_id for a in assignments if a.parent_id}
-    rows: list[RoundRow] = []
-    items: list[tuple[Decimal, Decimal | None]] = []
-    by_pk = {a.pk: a for a in assignments}
-    for assignment in assignments:
-        result = results.get(assignment.pk)
-        score: Decimal | None = None
-        problem = ""
-        if result is not None:
-            result.assignment = assignment  # reuse the prefetched criteria
-            outcome = result_score(result, policy)
-            score, problem = outcome.score, outcome.problem
-        scored = assignment.pk not in parents
-        rows.append(RoundRow(assignment, result, score, problem, scored))
-        if scored and assignment.weight is not None:
-            items.append((assignment.weight, score))
-    del by_pk
-    total = scoring.weighted_total(items, scale=framework.scale, policy=policy) if items else None
-    return UnitRound(org_unit, round, framework, rows, total)
+    card = unit_scorecard.compute(inputs.data, policy or year_policy)
+    by_assignment = {line.assignment_id: line for line in card.rows}
+    rows = [RoundRow(a, inputs.results.get(a.pk), by_assignment[a.pk]) for a in inputs.assignments]
+    return UnitRound(org_unit, round, inputs.framework, rows, card)
 
 
 def review_queue(*, user: Any, status: str = Result.Status.SUBMITTED) -> QuerySet[Result]:
     """Results waiting for this user's review, oldest submission first; fixed queries.
 
-    Admins and directors (read-only) see every unit's results; supervisors those of the indicators they supervise.
+    Admins and directors (read-only) see every unit's results — admins also receive those of indicators with no
+    supervisor and no fallback reviewer; supervisors those of the indicators they supervise, and a framework's
+    fallback reviewer those of its indicators without a supervisor (permissions.supervised_filter).
     """
     from indicators.permissions import is_admin, is_director, person_of, supervised_filter
 
@@ -157,3 +171,13 @@ def visible_results(*, user: Any) -> QuerySet[Result]:
 
 def open_rounds() -> QuerySet[Round]:
     return Round.objects.filter(Q(is_open=True)).select_related("fiscal_year").order_by("-fiscal_year__be_year", "number")
+
+
+def open_unit_windows(*, today: dt.date | None = None) -> QuerySet[UnitEntryWindow]:
+    """Rounds opened for a single unit (until today or later), with the round, its year and the unit."""
+    today = today or timezone.localdate()
+    return (
+        UnitEntryWindow.objects.filter(until__gte=today)
+        .select_related("round__fiscal_year", "org_unit")
+        .order_by("-round__fiscal_year__be_year", "round__number", "org_unit__order", "org_unit__name_th")
+    )

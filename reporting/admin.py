@@ -21,6 +21,7 @@ from reporting.models import (
     ReportRunShard,
     ResultScore,
     Scorecard,
+    ScorecardRevision,
     ScoreJob,
 )
 from reporting.services import scorecard_freeze
@@ -36,6 +37,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ScorecardRevisionInline(admin.TabularInline):
+    """Every change of the scorecard's outcome, newest first (append-only)."""
+
+    model = ScorecardRevision
+    extra = 0
+    fields = ("changed_at", "old_total_100", "new_total_100", "old_band_label_th", "new_band_label_th", "old_status",
+              "new_status", "old_reported_count", "new_reported_count", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Scorecard)
 class ScorecardAdmin(ReadOnlyAdmin):
     list_display = ("org_unit", "round", "total_100", "band_label_th", "reported_count", "missing_count", "status",
@@ -48,7 +63,7 @@ class ScorecardAdmin(ReadOnlyAdmin):
         (_("ฉบับปัจจุบัน (คำนวณใหม่ทุกครั้งที่ข้อมูลเปลี่ยน)"), {"fields": (
             "org_unit", "round", "framework", "status", "error", "scale", "performance_sum", "potential_sum",
             "weighted_sum", "weight_total", "total_100", "total_100_exact", "band_label_th", "indicator_count",
-            "reported_count", "missing_count", "rows_display", "computed_at",
+            "reported_count", "missing_count", "rows_display", "inputs_hash", "computed_at",
         )}),
         (_("ฉบับที่ล็อกไว้ (ไม่เปลี่ยนอีก)"), {"fields": ("frozen", "frozen_by", "frozen_at", "frozen_display")}),
     )
@@ -62,6 +77,7 @@ class ScorecardAdmin(ReadOnlyAdmin):
         return format_html("<pre>{}</pre>", json.dumps(obj.frozen_payload, ensure_ascii=False, indent=1))
 
     readonly_fields = ("rows_display", "frozen_display")
+    inlines = [ScorecardRevisionInline]
 
     @admin.action(description=_("ล็อกฉบับรับรองของผลการประเมินที่เลือก"))
     def freeze(self, request: HttpRequest, queryset: QuerySet[Scorecard]) -> None:
@@ -100,11 +116,13 @@ class FailedFilter(admin.SimpleListFilter):
 
 @admin.register(ScoreJob)
 class ScoreJobAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "kind", "params", "reason", "status", "attempts", "scorecards", "error_short", "created_at",
-                    "finished_at")
-    list_filter = (FailedFilter, "status", "kind")
-    readonly_fields = ("kind", "params", "reason", "status", "attempts", "scorecards", "error", "created_at",
-                       "started_at", "finished_at")
+    list_display = ("pk", "kind", "fiscal_year", "org_unit", "round", "reason", "status", "attempts", "scorecards",
+                    "error_short", "created_at", "finished_at")
+    list_filter = (FailedFilter, "status", "kind", "fiscal_year")
+    list_select_related = ("fiscal_year", "org_unit", "round__fiscal_year")
+    readonly_fields = ("kind", "fiscal_year", "org_unit", "round", "params", "reason", "status", "attempts",
+                       "scorecards", "error", "created_at", "started_at", "finished_at")
+    exclude = ("batch",)
 
     @admin.display(description=_("ข้อผิดพลาด"))
     def error_short(self, obj: ScoreJob) -> str:

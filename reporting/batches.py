@@ -149,8 +149,9 @@ def report_run_create(
 
 def report_run_enqueue(*, run_id: int, shard: int | None = None) -> list[int]:
     """Send the run's shards (or one) to the workers (REPORT_RUN_QUEUE); a duplicate message is harmless."""
-    from reporting.tasks import render_report_run
+    from dsdw_kpi.celery import task
 
+    render_report_run = task("reporting.tasks.render_report_run")
     shards = ReportRunShard.objects.filter(run_id=run_id)
     if shard is not None:
         shards = shards.filter(number=shard)

@@ -82,6 +82,10 @@ class Scorecard(models.Model):
     payload = models.JSONField(_("รายการตามที่คำนวณ"), default=dict, blank=True)
     policy = models.JSONField(_("นโยบายการคิดคะแนนที่ใช้"), default=dict, blank=True)
     content_hash = models.CharField(_("รหัสเนื้อหา"), max_length=64, blank=True)
+    inputs_hash = models.CharField(
+        _("รหัสข้อมูลนำเข้า"), max_length=64, blank=True,
+        help_text=_("ลายนิ้วมือของข้อมูลทุกอย่างที่ใช้คำนวณ หากไม่ตรงกับข้อมูลปัจจุบัน แสดงว่ากำลังคำนวณใหม่"),
+    )
     error = models.TextField(_("ข้อผิดพลาด/เหตุที่คำนวณไม่ได้"), blank=True)
     computed_at = models.DateTimeField(_("คำนวณเมื่อ"), null=True, blank=True)
     frozen = models.BooleanField(_("ล็อกฉบับรับรองแล้ว"), default=False)
@@ -101,8 +105,38 @@ class Scorecard(models.Model):
         return f"{self.org_unit} — {self.round}"
 
 
+class ScorecardRevision(models.Model):
+    """Every change of a stored scorecard's outcome: old → new total, band and status, when and why (append-only)."""
+
+    scorecard = models.ForeignKey(Scorecard, verbose_name=_("ผลการประเมิน"), on_delete=models.CASCADE, related_name="revisions")
+    changed_at = models.DateTimeField(_("เปลี่ยนเมื่อ"))
+    old_status = models.CharField(_("สถานะเดิม"), max_length=20, blank=True)
+    new_status = models.CharField(_("สถานะใหม่"), max_length=20)
+    old_total_100 = models.DecimalField(_("คะแนนรวมเดิม"), **SCORE)
+    new_total_100 = models.DecimalField(_("คะแนนรวมใหม่"), **SCORE)
+    old_band_label_th = models.CharField(_("ระดับเดิม"), max_length=100, blank=True)
+    new_band_label_th = models.CharField(_("ระดับใหม่"), max_length=100, blank=True)
+    old_reported_count = models.PositiveIntegerField(_("รายงานแล้ว (เดิม)"), null=True, blank=True)
+    new_reported_count = models.PositiveIntegerField(_("รายงานแล้ว (ใหม่)"), default=0)
+    inputs_hash = models.CharField(_("รหัสข้อมูลนำเข้า"), max_length=64, blank=True)
+    reason = models.TextField(_("สาเหตุ"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("ประวัติผลการประเมิน")
+        verbose_name_plural = _("ประวัติผลการประเมิน")
+
+    def __str__(self) -> str:
+        return f"{self.scorecard} {self.old_total_100} → {self.new_total_100}"
+
+
 class ScoreJob(models.Model):
-    """One queued recompute (a unit and round, or a whole year): its progress and, when it failed, why."""
+    """A request to recompute scores, recorded in the transaction of the change that needs it (the outbox).
+
+    A worker drains the pending requests per fiscal year (``reporting.services.jobs``) right after the commit; a
+    periodic sweep drains whatever the broker lost. A unit-round request names its unit and round; a year request
+    (criteria, weights, policy …) covers every unit-round of the year; neither year nor unit = every year.
+    """
 
     class Kind(models.TextChoices):
         UNIT_ROUND = "unit_round", _("หน่วยงานและรอบ")
@@ -116,8 +150,16 @@ class ScoreJob(models.Model):
         FAILED = "failed", _("ล้มเหลว")
 
     kind = models.CharField(_("ชนิด"), max_length=20, choices=Kind.choices)
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("ปีงบประมาณ"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("หน่วยงาน"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    round = models.ForeignKey(Round, verbose_name=_("รอบ"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     params = models.JSONField(_("พารามิเตอร์"), default=dict, blank=True)
     reason = models.CharField(_("สาเหตุที่คำนวณใหม่"), max_length=200, blank=True)
+    batch = models.CharField(_("ชุดธุรกรรม"), max_length=32, blank=True, db_index=True)
     status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveIntegerField(_("จำนวนครั้งที่ทำ"), default=0)
     scorecards = models.PositiveIntegerField(_("จำนวน scorecard ที่คำนวณ"), default=0)

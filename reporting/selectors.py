@@ -1,26 +1,21 @@
-"""Reads for computing and listing scorecards, with their joins done once (STYLE.md practice 4)."""
+"""Reads of stored scorecards for pages and documents, with their joins done once (STYLE.md practice 4). No writes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Q, QuerySet
 
-from indicators.models import Assignment, Framework, OrgUnit, ProvinceTarget, Result, Round, SubUnitResult
-from indicators.selectors import _assignments_with_criteria, applies_to, framework_for_unit
+from indicators import scoring
+from indicators.models import Framework, OrgUnit, Round
+from indicators.score_inputs import UnitRoundInput, unit_round_inputs
+from indicators.scoring import scorecard as unit_scorecard
+from indicators.selectors import framework_for_unit
 from reporting.models import Scorecard, ScoreJob
 
-
-@dataclass(frozen=True)
-class ScorecardInputs:
-    """Everything one scorecard needs, loaded in a fixed number of queries."""
-
-    org_unit: OrgUnit
-    round: Round
-    framework: Framework
-    approved: bool
-    assignments: list[Assignment]
-    results: dict[int, Result]  # by assignment id
+PENDING_JOBS = (ScoreJob.Status.QUEUED, ScoreJob.Status.RETRYING)
 
 
 def scorecard_framework(*, org_unit: OrgUnit, fiscal_year_id: int) -> tuple[Framework | None, bool]:
@@ -36,54 +31,93 @@ def scorecard_framework(*, org_unit: OrgUnit, fiscal_year_id: int) -> tuple[Fram
     return draft, False
 
 
-def scorecard_inputs(*, org_unit: OrgUnit, round: Round) -> ScorecardInputs | None:
-    """The unit's framework, its applicable assignments with criteria and the round's results; None without framework."""
-    framework, approved = scorecard_framework(org_unit=org_unit, fiscal_year_id=round.fiscal_year_id)
-    if framework is None:
-        return None
-    assignments = [a for a in _assignments_with_criteria().filter(framework=framework) if applies_to(a, org_unit)]
-    for assignment in assignments:
-        assignment.framework = framework
-    sub_results = SubUnitResult.objects.select_related("province").order_by("order", "pk")
-    results = {
-        r.assignment_id: r
-        for r in Result.objects.filter(org_unit=org_unit, round=round, assignment__framework=framework)
-        .select_related("round")
-        .prefetch_related("milestones", Prefetch("sub_results", queryset=sub_results))
-    }
-    return ScorecardInputs(org_unit, round, framework, approved, assignments, results)
+@dataclass(frozen=True)
+class ScorecardState:
+    """What a page or document shows for a unit-round: the stored scorecard and whether it is still current.
 
-
-def province_targets_for(*, definition_id: int) -> dict[int, ProvinceTarget]:
-    """The household targets of one definition by province id (DOMAIN §5.3)."""
-    return {t.province_id: t for t in ProvinceTarget.objects.filter(definition_id=definition_id)}
-
-
-def recompute_targets(
-    *, fiscal_year_id: int, round_number: int | None = None, unit_code: str | None = None, all_units: bool = False
-) -> list[tuple[int, int]]:
-    """(org_unit id, round id) pairs to recompute for a year.
-
-    By default (automatic triggers) the units that have a result or a stored scorecard in that year; with
-    ``all_units`` (the command) also every unit a framework of the year names.
+    ``card`` is the stored computation (read back losslessly) or, when nothing is stored yet, the same computation
+    done in memory — a read never writes. ``fresh`` is True only when the stored scorecard was computed from
+    exactly the current inputs (its fingerprint) and no recompute is waiting; otherwise pages say
+    "กำลังคำนวณใหม่" and documents are drafts.
     """
-    rounds = Round.objects.filter(fiscal_year_id=fiscal_year_id).order_by("number")
-    if round_number is not None:
-        rounds = rounds.filter(number=round_number)
-    round_ids = list(rounds.values_list("pk", flat=True))
-    unit_ids: set[int] = set(
-        Result.objects.filter(round_id__in=round_ids).values_list("org_unit_id", flat=True).distinct()
+
+    org_unit: OrgUnit
+    round: Round
+    inputs: UnitRoundInput
+    policy: scoring.ScoringPolicy
+    scorecard: Scorecard | None
+    card: unit_scorecard.ScorecardScore
+    data: dict[str, Any]  # the snapshot shape of reporting.services.snapshot()
+    fresh: bool
+
+    @property
+    def stored(self) -> bool:
+        return self.scorecard is not None
+
+    @property
+    def signable(self) -> bool:
+        """Every scored row approved, and the numbers stored from the current inputs."""
+        return self.fresh and self.card.all_approved and self.card.computed
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _data_of(card: unit_scorecard.ScorecardScore, framework_id: int, policy: scoring.ScoringPolicy) -> dict[str, Any]:
+    return {
+        "framework_id": framework_id, "status": card.status, "scale": card.scale,
+        "weighted_sum": _text(card.weighted_sum), "performance_sum": _text(card.performance_sum),
+        "potential_sum": _text(card.potential_sum), "weight_total": _text(card.weight_total),
+        "total_100": _text(card.total_100), "total_100_exact": _text(card.total_100_exact),
+        "band_code": card.band_code, "band_label_th": card.band_label_th, "indicator_count": card.indicator_count,
+        "reported_count": card.reported_count, "missing_count": card.missing_count,
+        "payload": unit_scorecard.to_json(card), "policy": policy.to_dict(), "computed_at": None,
+    }
+
+
+def stored_data(stored: Scorecard) -> dict[str, Any]:
+    """A stored scorecard as the snapshot-shaped dict documents read (the frozen copy has the same shape)."""
+    return {
+        "framework_id": stored.framework_id, "status": stored.status, "scale": stored.scale,
+        "weighted_sum": _text(stored.weighted_sum), "performance_sum": _text(stored.performance_sum),
+        "potential_sum": _text(stored.potential_sum), "weight_total": _text(stored.weight_total),
+        "total_100": _text(stored.total_100), "total_100_exact": _text(stored.total_100_exact),
+        "band_code": stored.band_code, "band_label_th": stored.band_label_th,
+        "indicator_count": stored.indicator_count, "reported_count": stored.reported_count,
+        "missing_count": stored.missing_count, "payload": stored.payload, "policy": stored.policy,
+        "inputs_hash": stored.inputs_hash,
+        "computed_at": stored.computed_at.isoformat() if stored.computed_at else None,
+    }
+
+
+def scorecard_state(*, org_unit: OrgUnit, round: Round) -> ScorecardState | None:  # noqa: A002
+    """The unit-round's scorecard as stored, checked against its current inputs; None when it has no framework.
+
+    A fixed number of queries; writes nothing.
+    """
+    inputs, policy = unit_round_inputs(org_unit=org_unit, round=round)
+    if inputs is None:
+        return None
+    stored = (
+        Scorecard.objects.select_related("framework", "round__fiscal_year", "org_unit", "frozen_by")
+        .filter(org_unit=org_unit, round=round)
+        .first()
     )
-    unit_ids |= set(Scorecard.objects.filter(round_id__in=round_ids).values_list("org_unit_id", flat=True))
-    if all_units:
-        unit_ids |= set(
-            Framework.objects.filter(fiscal_year_id=fiscal_year_id, org_units__isnull=False)
-            .values_list("org_units", flat=True)
-        )
-    units = OrgUnit.objects.filter(pk__in=unit_ids)
-    if unit_code:
-        units = OrgUnit.objects.filter(code=unit_code)
-    return [(unit_id, round_id) for unit_id in sorted(units.values_list("pk", flat=True)) for round_id in round_ids]
+    current = unit_scorecard.fingerprint(inputs.data, policy)
+    if stored is not None and stored.status != Scorecard.Status.FAILED and "status_counts" in (stored.payload or {}):
+        card = unit_scorecard.from_json(stored.payload)
+        data = stored_data(stored)
+        pending = ScoreJob.objects.filter(
+            Q(kind=ScoreJob.Kind.YEAR) | Q(org_unit=org_unit), status__in=PENDING_JOBS,
+            fiscal_year_id=round.fiscal_year_id,
+        ).exists()
+        fresh = stored.inputs_hash == current and not pending
+    else:
+        card = unit_scorecard.compute(inputs.data, policy)
+        data = _data_of(card, inputs.framework.pk, policy)
+        fresh = False
+    return ScorecardState(org_unit, round, inputs, policy, stored, card, data, fresh)
 
 
 def scorecard_list(*, fiscal_year_id: int | None = None, round_number: int | None = None) -> QuerySet[Scorecard]:

@@ -15,41 +15,33 @@ from django.db import OperationalError, close_old_connections
 from django.utils import timezone
 
 from reporting.batches import report_run_release, report_run_render, report_runs_recover
-from reporting.models import ScoreJob
-from reporting.services import score_job_failed, score_job_run
+from reporting.services import score_jobs_drain, score_jobs_sweep
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
 
 
-# acks_late + reject_on_worker_lost (settings): a worker killed mid-job leaves the message in the queue and the next
-# worker recomputes; each scorecard is written in one transaction, so nothing half-written is ever visible.
+# acks_late + reject_on_worker_lost (settings): a worker killed mid-drain leaves the message in the queue, and the
+# requests stay queued in the database (the drain is one transaction), so the next delivery or the sweep redoes it.
 @shared_task(
-    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=120,
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=120,
     max_retries=MAX_RETRIES, soft_time_limit=270, time_limit=300,
 )
-def recompute_scores(self: Any, *, job_id: int) -> dict[str, Any]:
-    """Recompute the scorecards a ScoreJob names (a unit and round, or a year); failures are recorded on the job."""
-    job = ScoreJob.objects.filter(pk=job_id).first()
-    if job is None:  # the job row is gone (e.g. the database was reset): nothing to do
-        return {"job_id": job_id, "skipped": True}
+def drain_score_jobs(*, fiscal_year_id: int | None = None) -> dict[str, Any]:
+    """Recompute the scores the pending requests of a year (or of every year) ask for."""
     try:
-        scorecards = score_job_run(job=job)
-    except OperationalError as exc:
-        score_job_failed(job_id=job_id, error=f"OperationalError: {exc}", retrying=self.request.retries < MAX_RETRIES)
-        raise
+        stored = score_jobs_drain(fiscal_year_id=fiscal_year_id)
     except SoftTimeLimitExceeded:
-        score_job_failed(job_id=job_id, error="หมดเวลาคำนวณ (เกินเวลาที่กำหนดของงาน)")
+        logger.error("score recompute of year %s ran out of time; the sweep will retry", fiscal_year_id)
         raise
-    return {
-        "job_id": job_id,
-        "scorecards": [
-            {"id": s.pk, "org_unit_id": s.org_unit_id, "round_id": s.round_id, "status": s.status,
-             "total_100": None if s.total_100 is None else str(s.total_100)}
-            for s in scorecards
-        ],
-    }
+    return {"fiscal_year_id": fiscal_year_id, "scorecards": len(stored)}
+
+
+@shared_task(acks_late=True, soft_time_limit=270, time_limit=300)
+def sweep_score_jobs() -> dict[str, int]:
+    """Celery beat: drain every pending recompute request (also those whose message the broker lost)."""
+    return score_jobs_sweep()
 
 
 # ---- report batches (reporting/batches.py) ----------------------------------------------------------------------

@@ -2,13 +2,15 @@
 # Run the whole test suite against real services:  bash scripts/test.sh [pytest args…]
 #
 # Installs what is missing (Debian packages, .venv), starts a throw-away PostgreSQL cluster and Redis on
-# 127.0.0.1 in temporary directories, runs the migrations check, ruff, mypy and pytest (arguments are passed
-# to pytest, e.g. `bash scripts/test.sh -k scoring`), then stops the services and removes the directories,
+# 127.0.0.1 in temporary directories, runs the migrations check, ruff, the dependency contracts (lint-imports),
+# mypy and pytest (arguments are passed to pytest, e.g. `bash scripts/test.sh -k scoring`), then stops the
+# services and removes the directories,
 # also on failure or Ctrl-C. Exits with pytest's status; "no tests collected" (5) counts as a failure.
 #
 # `bash scripts/test.sh --bench` starts the same services but runs the benchmarks instead of the tests
-# (benchmarks/bench_scoring.py, then benchmarks/bench_pages.py, bench_batches.py and bench_reports.py on the
-# throw-away PostgreSQL and Redis); arguments after --bench go to bench_batches.py (e.g. --timeline).
+# (benchmarks/bench_scoring.py, then benchmarks/bench_pages.py, bench_batches.py, bench_recompute.py and
+# bench_reports.py on the throw-away PostgreSQL and Redis); arguments after --bench go to bench_batches.py
+# (e.g. --timeline).
 set -euo pipefail
 
 BENCH=0
@@ -134,6 +136,8 @@ if [ "$BENCH" -eq 1 ]; then
     DEBUG=1 python benchmarks/bench_pages.py
     phase "Benchmark: report batches on one and two Celery workers (PostgreSQL, Redis)"
     python benchmarks/bench_batches.py "$@"
+    phase "Benchmark: recompute of a synthetic department year against the pure engine (PostgreSQL)"
+    DEBUG=1 python benchmarks/bench_recompute.py
     phase "Benchmark: PDF documents, warm WeasyPrint against headless Chromium (PostgreSQL)"
     DEBUG=1 python benchmarks/bench_reports.py
     exit 0
@@ -145,8 +149,12 @@ python manage.py makemigrations --check --dry-run
 phase "Lint (ruff check .)"
 ruff check .
 
-phase "Types (mypy --strict indicators/scoring.py)"
-mypy --strict indicators/scoring.py
+phase "Dependency rules (lint-imports, see .importlinter and docs/architecture.md)"
+lint-imports --no-cache
+
+phase "Types (mypy --strict with django-stubs: scoring, score inputs, selectors, reporting services)"
+mypy --strict indicators/scoring indicators/score_inputs.py indicators/selectors.py indicators/events.py \
+    reporting/services reporting/selectors.py reporting/errors.py
 
 phase "Tests (pytest $*)"
 set +e

@@ -30,9 +30,10 @@ from indicators.models import (
     Round,
     ScoringPolicy,
     SubUnitResult,
+    UnitEntryWindow,
 )
 from indicators.permissions import can_report_for, can_review, is_admin, person_of
-from reporting.services import queue_unit_recompute
+from indicators.score_inputs import policy_for_year
 
 RESULT_FIELDS = frozenset({
     "value", "numerator", "denominator", "achieved_level", "level1_milestone_done", "second_value",
@@ -64,14 +65,20 @@ class StaleResultError(ValidationError):
         self.changes = changes
 
 
-def entry_is_open(result_round: Round, result: Result | None, today: dt.date | None = None) -> bool:
-    """Entry is open while the round is open and before its deadline, or until an admin's reopening date."""
+def entry_is_open(
+    result_round: Round, result: Result | None, today: dt.date | None = None, *, org_unit: OrgUnit | None = None
+) -> bool:
+    """Entry is open while the round is open and before its deadline, until an admin's reopening date of the
+    result, or until the date a window opened the round for the unit (``org_unit``, else the result's unit)."""
     today = today or timezone.localdate()
     if result is not None and result.reopened_until and today <= result.reopened_until:
         return True
-    if not result_round.is_open:
-        return False
-    return result_round.entry_deadline is None or today <= result_round.entry_deadline
+    if result_round.is_open and (result_round.entry_deadline is None or today <= result_round.entry_deadline):
+        return True
+    unit_id = org_unit.pk if org_unit is not None else (result.org_unit_id if result is not None else None)
+    return unit_id is not None and UnitEntryWindow.objects.filter(
+        round=result_round, org_unit_id=unit_id, until__gte=today
+    ).exists()
 
 
 def _history(instance: Any, actor: Any) -> None:
@@ -136,7 +143,7 @@ def result_save(
                 changes,
             )
         result.version += 1
-    if not is_admin(actor) and not entry_is_open(round, None if creating else result, today):
+    if not is_admin(actor) and not entry_is_open(round, None if creating else result, today, org_unit=org_unit):
         raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
     for name, value in values.items():
         setattr(result, name, value)
@@ -247,7 +254,6 @@ def result_submit(*, actor: Any, result: Result, expected_version: int | None = 
     result.save()
     _reason(result, "ส่งผลการดำเนินงานให้ผู้กำกับดูแล")
     _notify("notify_submitted", result.pk)
-    queue_unit_recompute(result)
     return result
 
 
@@ -262,6 +268,7 @@ def result_return(*, actor: Any, result: Result, comment: str) -> Result:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("กรุณาระบุเหตุผลหรือสิ่งที่ต้องแก้ไขก่อนส่งกลับ")
+    Result._meta.get_field("review_comment_th").run_validators(comment)  # the same length limit as every path
     result.status = Result.Status.RETURNED
     result.review_comment_th = comment
     result.reviewed_at = timezone.now()
@@ -270,25 +277,41 @@ def result_return(*, actor: Any, result: Result, comment: str) -> Result:
     result.save()
     _reason(result, f"ส่งกลับแก้ไข: {comment}")
     _notify("notify_returned", result.pk)
-    queue_unit_recompute(result)
     return result
 
 
+SELF_APPROVAL_REFUSED = (
+    "ผู้ส่งผลการดำเนินงานอนุมัติผลที่ตนเองส่งไม่ได้ ต้องให้ผู้กำกับดูแลคนอื่นเป็นผู้อนุมัติ "
+    "(นโยบายการคิดคะแนนของปีนี้ไม่อนุญาตให้ผู้ส่งผลอนุมัติผลของตนเอง)"
+)
+
+
+def self_approval_refused(actor: Any, result: Result) -> bool:
+    """Maker ≠ checker: whoever submitted a result may not approve it, unless the year's policy allows it."""
+    if result.submitted_by_id is None or result.submitted_by_id != getattr(actor, "pk", None):
+        return False
+    return not ScoringPolicy.objects.filter(
+        fiscal_year_id=result.round.fiscal_year_id, allow_self_approval=True
+    ).exists()
+
+
 @transaction.atomic
-def result_approve(*, actor: Any, result: Result) -> Result:
-    """The supervisor approves a submitted result; it is locked from then on."""
+def result_approve(*, actor: Any, result: Result, reason: str = "") -> Result:
+    """The supervisor approves a submitted result (never their own submission); it is locked from then on."""
     result = _locked(result.pk)
     if not can_review(actor, result):
         raise PermissionDenied("คุณไม่ได้เป็นผู้กำกับดูแลตัวชี้วัดนี้")
     if result.status != Result.Status.SUBMITTED:
         raise ValidationError("อนุมัติได้เฉพาะผลที่ส่งแล้วและรอพิจารณา")
+    if self_approval_refused(actor, result):
+        raise PermissionDenied(SELF_APPROVAL_REFUSED)
     result.status = Result.Status.APPROVED
     result.reviewed_at = timezone.now()
     result.reviewed_by = actor
     _history(result, actor)
     result.save()
-    _reason(result, "อนุมัติผลการดำเนินงาน")
-    queue_unit_recompute(result)
+    reason = (reason or "").strip()
+    _reason(result, f"อนุมัติผลการดำเนินงาน: {reason}" if reason else "อนุมัติผลการดำเนินงาน")
     return result
 
 
@@ -310,7 +333,6 @@ def result_reopen(*, actor: Any, result: Result, reason: str, until: dt.date) ->
     result.save()
     _reason(result, f"เปิดให้แก้ไข: {reason}")
     _notify("notify_returned", result.pk)  # the reporters learn that they may edit again, and why
-    queue_unit_recompute(result)
     return result
 
 
@@ -376,15 +398,14 @@ def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
 
 
 def _notify(task_name: str, result_id: int) -> None:
-    from indicators import tasks
+    from dsdw_kpi.celery import task
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(result_id=result_id))
+    transaction.on_commit(lambda: task(f"indicators.tasks.{task_name}").delay(result_id=result_id))
 
 
 def policy_for(round: Round) -> scoring.ScoringPolicy:
-    policy = ScoringPolicy.objects.filter(fiscal_year_id=round.fiscal_year_id).first()
-    return policy.to_engine() if policy else scoring.DEFAULT_POLICY
+    """The engine policy of the round's fiscal year."""
+    return policy_for_year(round.fiscal_year_id)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The whole reporting journey in Debian's Chromium (issue 3): staff reports, the supervisor returns and approves.
 
-Given the FY2566 framework and the demo users, staff of กคส. enter a numerator/denominator result (typed partly in
+Given the FY2566 framework and the demo users, staff of the demo division (a copy of กคส.'s framework) enter a numerator/denominator result (typed partly in
 Thai digits, the live score appearing as they type) and a milestone result with an evidence file, save and submit;
 the supervisor returns one with a comment; staff fix and resubmit; the supervisor approves both; the results are
 locked and the unit's weighted total has grown. Screenshots: test-artifacts/screenshots/journey-*.png.
@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
+from indicators import numbers
+from indicators.demo_data import DEMO_DIVISION
 from indicators.models import Assignment, Framework, OrgUnit, Person, Result, Round
 from indicators.selectors import unit_round
 from indicators.services.results import policy_for
@@ -53,15 +54,14 @@ def _total(unit: OrgUnit, round_: Round) -> Decimal:
 def test_staff_report_supervisor_returns_and_approves(live_server: Any, live_chromium: Any, tmp_path: Path) -> None:
     load_reference()
     call_command("load_demo_data", stdout=StringIO())
+    # the demo division reports round 1 through its own entry window (the real round stays closed)
     round1 = Round.objects.get(fiscal_year__be_year=2566, number=1)
-    round1.entry_deadline = timezone.localdate() + timezone.timedelta(days=10)
-    round1.save()
-    kks_unit = OrgUnit.objects.get(code="div-3")
-    kks = Framework.objects.get(fiscal_year__be_year=2566, level="division", number=3)
+    kks_unit = OrgUnit.objects.get(code=DEMO_DIVISION)
+    kks = Framework.objects.get(fiscal_year__be_year=2566, is_demo=True, org_units=kks_unit)
     reintegration = Assignment.objects.get(framework=kks, definition__code="PMQA_KPI_REINTEGRATION")
     ita = Assignment.objects.get(framework=kks, definition__code="ITA")
     supervisor = Person.objects.get(user__username="supervisor")
-    Assignment.objects.filter(pk__in=[reintegration.pk, ita.pk]).update(supervisor=supervisor)
+    assert {reintegration.supervisor_id, ita.supervisor_id} == {supervisor.pk}
     total_before = _total(kks_unit, round1)
     evidence = tmp_path / "คำสั่งมอบหมายงาน.pdf"
     evidence.write_bytes(PDF)
@@ -72,7 +72,7 @@ def test_staff_report_supervisor_returns_and_approves(live_server: Any, live_chr
     sign_in(staff, base, "staff_kks", "demo-staff-2566")
     staff.click(f"a[href='/rounds/{round1.pk}/units/{kks_unit.pk}/']")
     staff.wait_for_load_state()
-    assert "กองคุ้มครองสวัสดิภาพ" in staff.content()
+    assert kks_unit.name_th in staff.content()
     shot(staff, "1-unit-round-before")
 
     # A numerator/denominator result: Thai digits, live preview from the scoring engine, save, submit.
@@ -155,7 +155,7 @@ def test_staff_report_supervisor_returns_and_approves(live_server: Any, live_chr
     assert total_after > total_before
     staff.goto(f"{base}/rounds/{round1.pk}/units/{kks_unit.pk}/")
     shown = re.sub(r"\s+", " ", staff.locator(".summary-value").first.inner_text())
-    assert f"{total_after:.4f}" in shown
+    assert numbers.total(total_after) in shown  # the one formatter: 2 places, half-up, from the exact total
     shot(staff, "7-unit-round-after")
 
     # The same round page on a tablet.

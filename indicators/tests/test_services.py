@@ -18,7 +18,12 @@ from indicators.models import (
     Result,
     Round,
 )
-from indicators.services.frameworks import framework_copy_forward, framework_problems, weight_problems
+from indicators.services.frameworks import (
+    framework_approve,
+    framework_copy_forward,
+    framework_problems,
+    weight_problems,
+)
 from indicators.services.results import StaleResultError, policy_for, result_save, result_score
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +56,13 @@ def test_component_split_can_be_switched_off(kks_framework):
     assert weight_problems(kks_framework, [row(1, 100)]) == []
 
 
-def test_approving_an_incomplete_framework_is_refused(kks_framework):
-    kks_framework.status = Framework.Status.APPROVED
+def test_approving_an_incomplete_framework_is_refused(kks_framework, admin_user):
     with pytest.raises(ValidationError) as error:
-        kks_framework.full_clean()
+        framework_approve(actor=admin_user, framework=kks_framework)
     assert "อนุมัติกรอบตัวชี้วัดไม่ได้" in str(error.value)
     assert "ยังไม่มีเกณฑ์การประเมินรอบที่ 1" in str(error.value)
+    kks_framework.refresh_from_db()
+    assert kks_framework.status == Framework.Status.DRAFT
 
 
 def test_copy_forward_creates_a_new_draft_year_and_leaves_the_source_untouched(fy2566, admin_user):

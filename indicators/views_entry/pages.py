@@ -28,7 +28,6 @@ from indicators.services.results import (
     FIELD_LABELS,
     StaleResultError,
     entry_is_open,
-    policy_for,
     result_save,
     result_submit,
     sub_results_clear,
@@ -53,29 +52,17 @@ def unit_round(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespons
     """Every assigned indicator of the unit in the round: weight, status, live score, weighted total and band."""
     round_ = get_object_or_404(Round.objects.select_related("fiscal_year"), pk=round_id)
     unit = get_object_or_404(visible_units(request.user), pk=unit_id)
-    policy = policy_for(round_)
-    data = selectors.unit_round(org_unit=unit, round=round_, policy=policy)
+    data = selectors.unit_round(org_unit=unit, round=round_)
     groups = []
     for component in Component:
         rows = [row for row in data.rows if row.assignment.component == component.value]
         if rows:
             weight = sum((row.assignment.weight or Decimal(0) for row in rows if row.scored), Decimal(0))
-            items = [
-                {
-                    "row": row,
-                    "weighted": row.score * row.assignment.weight
-                    if row.scored and row.score is not None and row.assignment.weight is not None
-                    else None,
-                }
-                for row in rows
-            ]
+            items = [{"row": row, "weighted": row.weighted} for row in rows]
             groups.append({"component": component, "items": items, "weight": weight})
     can_report = can_report_for(request.user, unit)
-    open_now = entry_is_open(round_, None)
-    counts: dict[str, int] = {}
-    for row in data.rows:
-        if row.scored:
-            counts[row.status] = counts.get(row.status, 0) + 1
+    open_now = entry_is_open(round_, None, org_unit=unit)
+    counts = dict(data.card.status_counts) if data.card else {}
     return render(
         request,
         "indicators/entry/unit_round.html",
@@ -91,7 +78,7 @@ def unit_round(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespons
             "monitoring_only": round_.fiscal_year.is_monitoring_only,
             "five_level": data.framework is not None and data.framework.scale == "five_level",
             "days_left": (round_.entry_deadline - timezone.localdate()).days
-            if round_.entry_deadline and open_now
+            if round_.entry_deadline and open_now and round_.entry_deadline >= timezone.localdate()
             else None,
         },
     )

@@ -38,7 +38,7 @@ from indicators.models import (
     Result,
     Round,
 )
-from indicators.permissions import can_report_for, can_view_result, is_admin
+from indicators.permissions import can_report_for, can_view_result, is_admin, reviewers_of
 from indicators.services.results import (
     StaleResultError,
     entry_is_open,
@@ -53,7 +53,7 @@ from indicators.templatetags.thai_dates import thai_date
 def _assignments() -> QuerySet[Assignment]:
     criteria = Criteria.objects.prefetch_related("levels")
     return Assignment.objects.select_related(
-        "definition__supervisor__org_unit", "supervisor__org_unit", "framework", "parent"
+        "definition__supervisor__org_unit", "supervisor__org_unit", "framework__fallback_reviewer", "parent"
     ).prefetch_related(
         Prefetch("definition__criteria", queryset=criteria),
         "definition__baselines",
@@ -128,7 +128,7 @@ def _editability(user: Any, round_: Round, unit: OrgUnit, result: Result | None)
         return True, False, _("ผลการดำเนินงานนี้อนุมัติแล้วจึงถูกล็อก แก้ไขไม่ได้ หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ")
     if status == Result.Status.SUBMITTED and not admin:
         return True, False, _("ส่งผลการดำเนินงานแล้ว รอผู้กำกับดูแลพิจารณา แก้ไขได้อีกครั้งเมื่อถูกส่งกลับแก้ไข")
-    if not admin and not entry_is_open(round_, result):
+    if not admin and not entry_is_open(round_, result, org_unit=unit):
         return True, False, closed_reason(round_)
     return True, True, ""
 
@@ -189,6 +189,7 @@ def _forms(entry: Entry, data: Any = None, files: Any = None, evidence: Evidence
         shape=entry.shape,
         definition=entry.assignment.definition,
         levels=levels,
+        fiscal_year_be=entry.round.fiscal_year.be_year,
     )
     steps = milestone_forms(entry.spec, result, data) if entry.shape.kind == "milestones" and entry.spec else []
     subs = None
@@ -274,6 +275,7 @@ def _render(
         "baselines": list(definition.baselines.all()),
         "collectors": list(entry.assignment.collectors.all()) or list(definition.data_collectors.all()),
         "supervisor": entry.assignment.supervisor or definition.supervisor,
+        "reviewers": reviewers_of(entry.assignment),  # who receives the submitted result, by name
         "unit_round_url": reverse("unit-round", args=[entry.round.pk, entry.unit.pk]),
         "sub_totals": _sub_totals(entry),
         "milestone_rows": _milestone_rows(entry, forms.steps, evidence_by_level),

@@ -21,17 +21,20 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    from reporting import services
+    from reporting.services import jobs
 
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # The test's transaction never commits: forget the recompute the demo data queued for that commit, so the
     # changes a test makes inside django_capture_on_commit_callbacks get a batch (and an on_commit) of their own.
-    services._local.__dict__.pop("batch", None)
+    jobs._local.__dict__.pop("batch", None)
 
 
 @pytest.fixture
 def kks(demo: None) -> OrgUnit:
-    return OrgUnit.objects.get(code="div-3")
+    """The demo division: its own copy of the กคส. framework (3) with demo criteria, results, duties and goals."""
+    from indicators.demo_data import DEMO_DIVISION
+
+    return OrgUnit.objects.get(code=DEMO_DIVISION)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from indicators.models import OrgUnit, Person
@@ -16,3 +17,19 @@ def person_user(
     person = Person.objects.create(user=user, full_name=f"คุณ{username} ทดสอบ", role=role)
     person.reporting_units.set(units)
     return user
+
+
+@contextmanager
+def broker_down(app: Any) -> Iterator[None]:
+    """This process's Celery broker is unreachable (nothing listens on port 9) while the block runs; the worker's is
+    untouched. A pool of its own is made and thrown away, so later tests get the real broker's pool back."""
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool)
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.conf.task_always_eager = False
+    app._pool = None
+    try:
+        yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app.conf.task_always_eager, app._pool = saved

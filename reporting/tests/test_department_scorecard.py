@@ -34,7 +34,7 @@ from indicators.models import (
 )
 from reporting.documents import scorecard as scorecard_doc
 from reporting.models import Scorecard
-from reporting.services import scorecard_recompute
+from reporting.services import score_jobs_drain, scorecard_recompute
 
 pytestmark = pytest.mark.django_db
 WHITESPACE = re.compile(r"\s+")
@@ -113,6 +113,7 @@ def fixture_round(department: OrgUnit) -> Round:
         )
         Result.objects.create(assignment=assignment, org_unit=department, round=round_, status=Result.Status.APPROVED,
                               **values)
+    score_jobs_drain(fiscal_year_id=year.pk)  # stored as the worker would: every row approved, so it is signable
     return round_
 
 
@@ -167,6 +168,7 @@ def test_monitoring_only_year_shows_the_figures_marked_as_not_evaluated(
     )
     Framework.objects.filter(fiscal_year_id=fixture_round.fiscal_year_id).update(status=framework_status)
     fixture_round.refresh_from_db()
+    scorecard_recompute(org_unit_id=department.pk, round_id=fixture_round.pk)  # the updates above bypass the requests
 
     doc = scorecard_doc.build(org_unit=department, round=fixture_round)
 
@@ -188,6 +190,8 @@ def test_monitoring_only_draft_with_an_unscored_indicator_is_not_totalled(
     Framework.objects.filter(fiscal_year_id=fixture_round.fiscal_year_id).update(status=Framework.Status.DRAFT)
     Result.objects.filter(round=fixture_round, assignment__definition__code="T4").delete()
     fixture_round.refresh_from_db()
+    score_jobs_drain(fiscal_year_id=fixture_round.fiscal_year_id)
+    scorecard_recompute(org_unit_id=department.pk, round_id=fixture_round.pk)  # the updates above bypass the requests
 
     doc = scorecard_doc.build(org_unit=department, round=fixture_round)
 
@@ -208,6 +212,7 @@ def test_fy2566_department_lists_every_indicator_and_says_why_it_cannot_be_compu
     pmqa = framework.assignments.get(number="6")
     Result.objects.create(assignment=pmqa, org_unit=department, round=round2, status=Result.Status.SUBMITTED,
                           value=Decimal("449.83"))
+    score_jobs_drain(fiscal_year_id=round2.fiscal_year_id)
 
     doc = scorecard_doc.build(org_unit=department, round=round2)
 
@@ -222,7 +227,7 @@ def test_fy2566_department_lists_every_indicator_and_says_why_it_cannot_be_compu
     assert pmqa_row.result_text == "449.83" and "ยังไม่รายงานผล" not in pmqa_row.reasons
     texts = pdf_texts(scorecard_doc.to_pdf(doc), tmp_path)
     expected = [
-        *names, "15.00", "20.00", "100.00", "449.83", "คำนวณไม่ได้: ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ 2",
+        *names, "ส่งแล้ว รอพิจารณา", "ยังไม่รายงาน", "449.83", "คำนวณไม่ได้: ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ 2",
         "เหตุที่คำนวณคะแนนรวมไม่ได้", "ยังไม่ได้รับอนุมัติ",
     ]
     assert missing_in(texts, expected) == {name: [] for name in texts}
@@ -266,12 +271,13 @@ def test_fy2564_department_shows_document_000_scores_marked_monitoring_only(tmp_
     # milestones: indicator 1 reached 75 (one of the two 100-level deliverables was not done), indicator 2 reached 50
     assert scores["1"] == Decimal(75) and scores["2"] == Decimal(50) and scores["5.1"] == Decimal(100)
     # and the total is Σ ค / 100 = (75×15 + 50×15 + 54.2141×10 + 0×10 + 0×20 + 100×15 + 100×15) / 100
-    assert doc.computed and doc.weighted_sum == Decimal("5417.1410") and doc.total_100 == Decimal("54.1714")
+    # (the document carries the exact total, 54.17141, and prints it once rounded: 54.17)
+    assert doc.computed and doc.weighted_sum == Decimal("5417.1410") and doc.total_100 == Decimal("54.17141")
     assert {row.number: row.note for row in doc.rows if not row.scored} == {"3": "", "5": ""}
     # a parent row shows its weight in parentheses and no result of its own (its sub-indicators carry them)
     parents = {r["row"].number: r for g in scorecard_doc.display(doc)["groups"] for r in g["rows"] if not r["row"].scored}
     assert {n: (r["result"], r["weight"], r["score"]) for n, r in parents.items()} == {
-        "3": ("", "(20.00)", ""), "5": ("", "(30.00)", ""),
+        "3": ("", "(20)", ""), "5": ("", "(30)", ""),
     }
     texts = pdf_texts(scorecard_doc.to_pdf(doc), tmp_path)
     expected = ["ติดตามผล ไม่นำมาประเมิน", "54.2141", "13.90", "16.72", "50.01", "426.86", "5,417.1410", "54.17"]
@@ -285,14 +291,14 @@ def test_department_workbook_has_three_target_columns_and_the_reasons(demo: None
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
 
     assert values[0][0] == scorecard_doc.DEPARTMENT_TITLE
-    assert values[4][:2] == ["ตัวชี้วัดผลงาน", "ค่าเป้าหมาย"] and values[4][4:9] == [
-        "ผลการดำเนินงาน", "คะแนน (ก)", "น้ำหนัก (ร้อยละ) (ข)", "คะแนนถ่วงน้ำหนัก (ค) (ค = กxข)", "หมายเหตุ",
+    assert values[4][:2] == ["ตัวชี้วัดผลงาน", "ค่าเป้าหมาย"] and values[4][4:10] == [
+        "ผลการดำเนินงาน", "สถานะผล", "คะแนน (ก)", "น้ำหนัก (ร้อยละ) (ข)", "คะแนนถ่วงน้ำหนัก (ค) (ค = กxข)", "หมายเหตุ",
     ]
     assert values[5][1:4] == ["ขั้นต้น (50)", "มาตรฐาน (75)", "ขั้นสูง (100)"]
     rows = {str(r[0]): r for r in values if r and r[0]}
     for row in doc.rows:
         line = rows[f"{row.number} {row.name}"]
-        assert line[5] == "คำนวณไม่ได้" and line[6] == float(row.weight)
-        assert line[8] == "คำนวณไม่ได้: ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ 2; ยังไม่รายงานผล"
+        assert line[5] == "ยังไม่รายงาน" and line[6] == "คำนวณไม่ได้" and line[7] == float(row.weight)
+        assert line[9] == "คำนวณไม่ได้: ยังไม่มีค่าเป้าหมาย 50 / 75 / 100 ของรอบที่ 2; ยังไม่รายงานผล"
     assert rows["คะแนนรวม (เต็ม 100)"][1] == "คำนวณไม่ได้" and rows["ระดับผลการประเมิน"][1] == "คำนวณไม่ได้"
     assert "เหตุที่คำนวณไม่ได้" in rows

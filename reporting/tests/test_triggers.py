@@ -31,8 +31,9 @@ def test_submitting_and_approving_a_result_recompute_its_scorecard(kks, round1, 
     assert row["status"] == Result.Status.SUBMITTED
     assert ScoreJob.objects.filter(kind=ScoreJob.Kind.UNIT_ROUND, status=ScoreJob.Status.DONE).count() == 1
 
+    checker = get_user_model().objects.create_superuser("checker", "checker@example.com", "pw-checker-2566")
     with django_capture_on_commit_callbacks(execute=True):
-        result_approve(actor=_user("admin"), result=energy)
+        result_approve(actor=checker, result=energy)  # maker ≠ checker: not the admin who submitted it
 
     scorecard.refresh_from_db()
     assert next(r for r in scorecard.payload["rows"] if r["code"] == "ENERGY")["status"] == Result.Status.APPROVED

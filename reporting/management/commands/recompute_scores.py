@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.models import FiscalYear, OrgUnit
-from reporting.models import ScoreJob
-from reporting.services import score_job_create, score_job_run
+from indicators.models import FiscalYear, OrgUnit, Round
+from reporting.models import Scorecard, ScoreJob
+from reporting.services import score_job_request, score_jobs_drain
 
 
 class Command(BaseCommand):
@@ -24,26 +24,34 @@ class Command(BaseCommand):
         year = FiscalYear.objects.filter(be_year=options["year"]).first()
         if year is None:
             raise CommandError(f"ไม่พบปีงบประมาณ พ.ศ. {options['year']}")
-        if options["unit"] and not OrgUnit.objects.filter(code=options["unit"]).exists():
-            raise CommandError(f"ไม่พบหน่วยงานรหัส {options['unit']}")
-        params = {"fiscal_year_id": year.pk, "round_number": options["round"], "unit_code": options["unit"],
-                  "all_units": True}
-        job = score_job_create(kind=ScoreJob.Kind.YEAR, params=params, reason="สั่งคำนวณใหม่ด้วยคำสั่ง recompute_scores")
+        unit = None
+        if options["unit"]:
+            unit = OrgUnit.objects.filter(code=options["unit"]).first()
+            if unit is None:
+                raise CommandError(f"ไม่พบหน่วยงานรหัส {options['unit']}")
+        params = {"round_number": options["round"], "unit_code": options["unit"]}
+        params = {key: value for key, value in params.items() if value} or None
+        reason = "สั่งคำนวณใหม่ด้วยคำสั่ง recompute_scores"
         if not options["sync"]:
-            from reporting.tasks import recompute_scores
-
-            recompute_scores.delay(job_id=job.pk)
+            queued = score_job_request(fiscal_year_id=year.pk, reason=reason, params=params)
+            numbers = ", ".join(f"#{job.pk}" for job in queued)
             self.stdout.write(self.style.SUCCESS(
-                f"ส่งงานคำนวณคะแนนปีงบประมาณ พ.ศ. {year.be_year} เข้าคิวแล้ว (งานคำนวณคะแนน #{job.pk})"
+                f"ส่งงานคำนวณคะแนนปีงบประมาณ พ.ศ. {year.be_year} เข้าคิวแล้ว (งานคำนวณคะแนน {numbers})"
             ))
             return
-        try:
-            scorecards = score_job_run(job=job)
-        except Exception as exc:
-            job.refresh_from_db()
-            raise CommandError(f"คำนวณไม่สำเร็จ (งาน #{job.pk}):\n{job.error or exc}") from exc
+        score_job_request(fiscal_year_id=year.pk, reason=reason, params=params, dispatch=False)
+        score_jobs_drain(fiscal_year_id=year.pk)
+        failed = ScoreJob.objects.filter(fiscal_year=year, status__in=[ScoreJob.Status.RETRYING, ScoreJob.Status.FAILED])
+        if failed.exists():
+            raise CommandError(f"คำนวณไม่สำเร็จ:\n{failed.first().error}")  # type: ignore[union-attr]
+        scorecards = Scorecard.objects.filter(round__fiscal_year=year).select_related("org_unit", "round")
+        if options["round"]:
+            scorecards = scorecards.filter(round__in=Round.objects.filter(fiscal_year=year, number=options["round"]))
+        if unit is not None:
+            scorecards = scorecards.filter(org_unit=unit)
+        scorecards = scorecards.order_by("org_unit__code", "round__number")
         self.stdout.write(self.style.SUCCESS(
-            f"คำนวณผลการประเมินปีงบประมาณ พ.ศ. {year.be_year} แล้ว {len(scorecards)} รายการ (งานคำนวณคะแนน #{job.pk})"
+            f"คำนวณผลการประเมินปีงบประมาณ พ.ศ. {year.be_year} แล้ว {len(scorecards)} รายการ"
         ))
         for scorecard in scorecards:
             if scorecard.total_100 is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from indicators.management.commands.load_reference_data import Command as LoadReferenceData
-from indicators.reference_fy2564 import Fy2564Loader
+from reporting.reference_books import Fy2564BookLoader
 
 
 class Command(LoadReferenceData):
@@ -16,5 +16,5 @@ class Command(LoadReferenceData):
         "โหลดผลการดำเนินงานปีงบประมาณ พ.ศ. 2564 (ติดตามผล, เอกสาร 000) กรอบตัวชี้วัดระดับกรม ตารางผลรายหน่วยงาน "
         "และข้อความของเล่มรายงานผลประจำปี (ทำซ้ำได้โดยไม่เกิดข้อมูลซ้ำ)"
     )
-    loader: Any = Fy2564Loader
+    loader: Any = Fy2564BookLoader
     done_th = "โหลดผลการดำเนินงานปีงบประมาณ พ.ศ. 2564 (ติดตามผล) เรียบร้อย"

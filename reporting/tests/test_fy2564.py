@@ -31,8 +31,9 @@ from indicators.models import (
     UnitType,
 )
 from indicators.reference_data import BUNDLED_DIR
-from indicators.reference_fy2564 import FILE, UNIT_TABLES, Fy2564Loader
+from indicators.reference_fy2564 import FILE, UNIT_TABLES
 from reporting.models import BookSection
+from reporting.reference_books import Fy2564BookLoader as Fy2564Loader
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(settings.DSDW_SHARED_DIR)
