@@ -22,6 +22,7 @@ from indicators import score_inputs, scoring
 from indicators.models import OrgUnit, Round
 from indicators.permissions import is_admin, is_director
 from indicators.scoring import scorecard as pure
+from reporting import selectors
 from reporting.errors import ScorecardError
 from reporting.models import ResultScore, Scorecard, ScorecardRevision
 
@@ -212,21 +213,8 @@ def scorecard_recompute(*, org_unit_id: int, round_id: int, reason: str = "") ->
 
 
 def snapshot(scorecard: Scorecard) -> dict[str, Any]:
-    """The scorecard as stored now, as a JSON-able dict (what a frozen copy keeps)."""
-    def text(value: Any) -> str | None:
-        return None if value is None else str(value)
-
-    return {
-        "framework_id": scorecard.framework_id, "status": scorecard.status, "scale": scorecard.scale,
-        "weighted_sum": text(scorecard.weighted_sum), "performance_sum": text(scorecard.performance_sum),
-        "potential_sum": text(scorecard.potential_sum), "weight_total": text(scorecard.weight_total),
-        "total_100": text(scorecard.total_100), "total_100_exact": text(scorecard.total_100_exact),
-        "band_code": scorecard.band_code, "band_label_th": scorecard.band_label_th,
-        "indicator_count": scorecard.indicator_count, "reported_count": scorecard.reported_count,
-        "missing_count": scorecard.missing_count, "payload": scorecard.payload, "policy": scorecard.policy,
-        "inputs_hash": scorecard.inputs_hash,
-        "computed_at": scorecard.computed_at.isoformat() if scorecard.computed_at else None,
-    }
+    """The scorecard as stored now, as a JSON-able dict (what a frozen copy keeps; documents read the same shape)."""
+    return selectors.stored_data(scorecard)
 
 
 @transaction.atomic
