@@ -152,8 +152,8 @@ ruff check .
 phase "Dependency rules (lint-imports, see .importlinter and docs/architecture.md)"
 lint-imports --no-cache
 
-phase "Types (mypy --strict with django-stubs: scoring, score inputs, selectors, reporting services)"
-mypy --strict indicators/scoring indicators/score_inputs.py indicators/selectors.py indicators/events.py \
+phase "Types (mypy --strict with django-stubs: scoring, score inputs, selectors, services)"
+mypy --strict indicators/scoring indicators/score_inputs.py indicators/selectors.py indicators/events.py indicators/services \
     reporting/services reporting/selectors.py reporting/errors.py
 
 phase "Tests (pytest $*)"

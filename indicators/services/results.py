@@ -54,7 +54,7 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
 }
 
-FIELD_LABELS = {name: str(Result._meta.get_field(name).verbose_name) for name in RESULT_FIELDS}
+FIELD_LABELS = {name: str(getattr(Result._meta.get_field(name), "verbose_name", name)) for name in RESULT_FIELDS}
 
 
 class StaleResultError(ValidationError):
@@ -181,7 +181,8 @@ def sub_results_save(*, actor: Any, result: Result, rows: list[dict[str, Any]]) 
     denominator = Decimal(0)
     cleaned = []
     for order, row in enumerate(rows):
-        item = SubUnitResult(result=result, order=order, label_th=row.get("label_th", ""),
+        item = SubUnitResult(  # type: ignore[misc]  # numerator/denominator are nullable (**NUMBER hides it)
+                             result=result, order=order, label_th=row.get("label_th", ""),
                              org_unit=row.get("org_unit"), province=row.get("province"),
                              numerator=row.get("numerator"), denominator=row.get("denominator"),
                              breakdown=row.get("breakdown") or {})
