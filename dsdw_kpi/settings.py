@@ -138,11 +138,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
     # A page that queues a task must not hang on a broker that is down: fail fast, the outbox rows stay queued
     # and the sweep hands them over when the broker is back.
-    "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2),
+    "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 1),
+    "max_retries": 0,  # publishing: one connection attempt (the worker's own consumer reconnects by itself)
     "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 5),
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
-# Report batches (reporting/batches.py): the worker rendering a shard of a run holds a lease, renewed after every
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 1)
+# Report batches (reporting/batches/): the worker rendering a shard of a run holds a lease, renewed after every
 # document; a shard whose lease expired (its worker died) is re-queued when a worker starts and by the beat task
 # below. The lease must outlast the slowest single document.
 REPORT_RUN_LEASE_SECONDS = env_int("REPORT_RUN_LEASE_SECONDS", 180)

@@ -399,9 +399,11 @@ def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
 
 
 def _notify(task_name: str, result_id: int) -> None:
-    from dsdw_kpi.celery import task
+    """E-mail after the commit; a broker that is down never turns a saved result into an error page (the e-mail is
+    then lost: issue 9 moves e-mails to a retried outbox)."""
+    from dsdw_kpi.celery import send
 
-    transaction.on_commit(lambda: task(f"indicators.tasks.{task_name}").delay(result_id=result_id))
+    transaction.on_commit(lambda: send(f"indicators.tasks.{task_name}", result_id=result_id), robust=True)
 
 
 def policy_for(round: Round) -> scoring.ScoringPolicy:

@@ -108,15 +108,11 @@ def score_job_request(
 
 def dispatch_drain(years: set[int | None]) -> None:
     """Ask a worker to drain these years now; never raises and never waits long (the sweep is the fallback)."""
-    from dsdw_kpi.celery import task
+    from dsdw_kpi.celery import send
 
-    drain_score_jobs = task("reporting.tasks.drain_score_jobs")
     for year in sorted(years, key=lambda y: (y is None, y or 0)):
-        try:
-            drain_score_jobs.apply_async(kwargs={"fiscal_year_id": year}, retry=False)
-        except Exception:
-            logger.warning("could not hand score recompute of year %s to the broker; the sweep will drain it", year,
-                           exc_info=True)
+        if not send("reporting.tasks.drain_score_jobs", fiscal_year_id=year):
+            logger.warning("score recompute of year %s stays queued; the sweep will drain it", year)
 
 
 # ---- draining --------------------------------------------------------------------------------------------------
