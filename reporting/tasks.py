@@ -44,7 +44,7 @@ def sweep_score_jobs() -> dict[str, int]:
     return score_jobs_sweep()
 
 
-# ---- report batches (reporting/batches.py) ----------------------------------------------------------------------
+# ---- report batches (reporting/batches/) ------------------------------------------------------------------------
 
 RUN_MAX_RETRIES = 3
 # Rows whose lease was renewed before this module was imported were held by an earlier process: a worker imports

@@ -2,7 +2,8 @@
 dataclass) and renderers ``to_pdf(doc)`` / ``to_xlsx(doc)`` that never touch the database (STYLE.md practice 8).
 
 ``render_document()`` is the one way to turn (kind, unit, year, round) into file bytes: the render_report command,
-the batch task (reporting/batches.py) and the pages all call it, so they build the same arguments the same way.
+the batch task (reporting/batches/rendering.py) and the pages all call it, so they build the same arguments the
+same way.
 """
 
 from __future__ import annotations

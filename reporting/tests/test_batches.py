@@ -286,7 +286,8 @@ def test_recovery_requeues_only_shards_nobody_holds(
 ) -> None:
     settings.REPORT_RUN_SHARDS = 3
     sent: list[tuple[int, int | None]] = []
-    monkeypatch.setattr(batches, "report_run_enqueue", lambda *, run_id, shard=None: sent.append((run_id, shard)))
+    # report_runs_recover() calls the name in its own module
+    monkeypatch.setattr(batches.recovery, "report_run_enqueue", lambda *, run_id, shard=None: sent.append((run_id, shard)))
     run = create(director, fy)
     past = timezone.now() - dt.timedelta(seconds=settings.REPORT_RUN_LEASE_SECONDS + 5)
     ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING)
@@ -305,7 +306,8 @@ def test_a_restarted_node_frees_the_leases_of_its_previous_process_at_once(
     fy: FiscalYear, director: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[tuple[int, int | None]] = []
-    monkeypatch.setattr(batches, "report_run_enqueue", lambda *, run_id, shard=None: sent.append((run_id, shard)))
+    # report_runs_recover() calls the name in its own module
+    monkeypatch.setattr(batches.recovery, "report_run_enqueue", lambda *, run_id, shard=None: sent.append((run_id, shard)))
     settings.REPORT_RUN_SHARDS = 2
     run = create(director, fy)
     ReportRunShard.objects.filter(run=run).update(enqueued_at=timezone.now())
@@ -325,7 +327,8 @@ def test_a_director_starts_a_batch_and_is_sent_to_its_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sent: list[int] = []
-    monkeypatch.setattr(batches, "report_run_enqueue", lambda *, run_id, shard=None: sent.append(run_id))
+    # report_run_create() queues through the name in its own module
+    monkeypatch.setattr(batches.runs, "report_run_enqueue", lambda *, run_id, shard=None: sent.append(run_id))
     client.force_login(director)
 
     with django_capture_on_commit_callbacks(execute=True):
