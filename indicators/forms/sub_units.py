@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from indicators.breakdown_totals import breakdown_totals
 from indicators.forms.fields import ThaiDecimalField
 from indicators.forms.rules import SUM_NOT_ABOVE_ZERO
 from indicators.models import OrgUnit, Result
@@ -71,15 +72,15 @@ class BaseSubUnitFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         rows = [form for form in self.forms if not form.is_blank]
         if not rows:
             raise ValidationError(_("ตารางรายหน่วยงานต้องมีอย่างน้อยหนึ่งแถวที่กรอกตัวเลข"), code="empty")
-        if sum((form.cleaned_data["denominator"] for form in rows), Decimal(0)) <= 0:
+        if breakdown_totals(form.cleaned_data for form in rows).denominator <= 0:
             raise ValidationError(SUM_NOT_ABOVE_ZERO, code="zero")
 
     def rows(self) -> list[dict[str, Any]]:
         return [form.service_row() for form in self.forms if not form.is_blank]
 
     def totals(self) -> tuple[Decimal, Decimal]:
-        rows = self.rows()
-        return (sum((r["numerator"] for r in rows), Decimal(0)), sum((r["denominator"] for r in rows), Decimal(0)))
+        totals = breakdown_totals(self.rows())
+        return totals.numerator, totals.denominator
 
 
 SubUnitFormSet = forms.formset_factory(SubUnitRowForm, formset=BaseSubUnitFormSet, extra=2, max_num=200,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from indicators import scoring
+from indicators.breakdown_totals import breakdown_totals
 from indicators.models import (
     Assignment,
     EvidenceFile,
@@ -34,6 +35,7 @@ from indicators.models import (
 )
 from indicators.permissions import can_report_for, can_review, is_admin, person_of
 from indicators.score_inputs import policy_for_year
+from indicators.templatetags.thai_dates import thai_date
 
 RESULT_FIELDS = frozenset({
     "value", "numerator", "denominator", "achieved_level", "level1_milestone_done", "second_value",
@@ -81,6 +83,53 @@ def entry_is_open(
     ).exists()
 
 
+def closed_reason(round_: Round) -> str:
+    """Why entry is closed for a round, in Thai (shown on the pages and raised by the services)."""
+    if not round_.is_open:
+        return "รอบนี้ไม่ได้เปิดรับรายงานผล จึงแก้ไขหรือส่งผลไม่ได้ หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ (กลุ่มพัฒนาระบบบริหาร)"
+    return (
+        f"หมดเวลารายงานผลของรอบนี้แล้ว (กำหนดส่ง {thai_date(round_.entry_deadline)}) หน่วยงานที่ยังไม่ส่งผลจะแก้ไขหรือส่งผลไม่ได้ "
+        "หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ (กลุ่มพัฒนาระบบบริหาร) เพื่อขอเปิดให้แก้ไข"
+    )
+
+
+NOT_A_REPORTER = "คุณไม่มีสิทธิ์รายงานผลของหน่วยงานนี้ เพราะไม่ได้เป็นผู้รายงานผลของหน่วยงานนี้ (ดูได้อย่างเดียว)"
+APPROVED_LOCKED = "ผลการดำเนินงานนี้อนุมัติแล้วจึงถูกล็อก แก้ไขไม่ได้ หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ"
+SUBMITTED_WAITING = "ส่งผลการดำเนินงานแล้ว รอผู้กำกับดูแลพิจารณา แก้ไขได้อีกครั้งเมื่อถูกส่งกลับแก้ไข"
+
+
+def edit_permission(
+    actor: Any, result_round: Round, org_unit: OrgUnit, result: Result | None, today: dt.date | None = None
+) -> tuple[bool, str]:
+    """May this actor change this unit's result (``None``: not reported yet) now? (allowed, why not in Thai).
+
+    The one editability rule: every writing service raises from it, the entry pages and templates read it.
+    """
+    if not can_report_for(actor, org_unit):
+        return False, NOT_A_REPORTER
+    admin = is_admin(actor)
+    status = result.status if result is not None else Result.Status.NOT_REPORTED
+    if status == Result.Status.APPROVED:
+        return False, APPROVED_LOCKED
+    if status == Result.Status.SUBMITTED and not admin:
+        return False, SUBMITTED_WAITING
+    if not admin and not entry_is_open(result_round, result, today, org_unit=org_unit):
+        return False, closed_reason(result_round)
+    return True, ""
+
+
+def _require_editable(
+    actor: Any, result_round: Round, org_unit: OrgUnit, result: Result | None, today: dt.date | None = None
+) -> None:
+    allowed, reason = edit_permission(actor, result_round, org_unit, result, today)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _require_result_editable(actor: Any, result: Result, today: dt.date | None = None) -> None:
+    _require_editable(actor, result.round, result.org_unit, result, today)
+
+
 def _history(instance: Any, actor: Any) -> None:
     instance._history_user = actor
 
@@ -115,24 +164,26 @@ def result_save(
     reason: str = "",
     is_demo: bool = False,
     today: dt.date | None = None,
+    sub_units: list[dict[str, Any]] | None = None,
 ) -> Result:
-    """Create or update a draft; refuses other units, closed entry, locked results and stale versions."""
+    """Create or update a draft; refuses other units, closed entry, locked results and stale versions.
+
+    With ``sub_units`` (the rows of a per-unit breakdown) the table replaces the saved one and its totals become
+    the numerator and denominator, in the same single save (one history row).
+    """
     if not can_report_for(actor, org_unit):
-        raise PermissionDenied("คุณไม่มีสิทธิ์รายงานผลของหน่วยงานนี้")
+        raise PermissionDenied(NOT_A_REPORTER)
     if assignment.framework.fiscal_year_id != round.fiscal_year_id:
         raise ValidationError("ตัวชี้วัดนี้ไม่อยู่ในปีงบประมาณของรอบที่เลือก")
     unknown = set(values) - RESULT_FIELDS
     if unknown:
         raise ValidationError(f"ไม่รู้จักช่องข้อมูล: {', '.join(sorted(unknown))}")
     result = Result.objects.select_for_update().filter(assignment=assignment, org_unit=org_unit, round=round).first()
+    _require_editable(actor, round, org_unit, result, today)
     creating = result is None
     if result is None:
         result = Result(assignment=assignment, org_unit=org_unit, round=round, created_by=actor, is_demo=is_demo)
     else:
-        if result.status == Result.Status.APPROVED:
-            raise PermissionDenied("ผลการดำเนินงานที่อนุมัติแล้วถูกล็อก แก้ไขไม่ได้")
-        if result.status == Result.Status.SUBMITTED and not is_admin(actor):
-            raise PermissionDenied("ผลการดำเนินงานนี้ส่งแล้ว รอผู้กำกับดูแลพิจารณา แก้ไขได้เมื่อถูกส่งกลับ")
         if expected_version is not None and expected_version != result.version:
             changes = _stale_changes(result, expected_version)
             editor = person_of(result.updated_by)
@@ -143,8 +194,12 @@ def result_save(
                 changes,
             )
         result.version += 1
-    if not is_admin(actor) and not entry_is_open(round, None if creating else result, today, org_unit=org_unit):
-        raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
+    rows = None
+    if sub_units is not None:
+        rows = _clean_sub_units(result, sub_units)
+        totals = breakdown_totals(rows)
+        values = {**values, "numerator": totals.numerator, "denominator": totals.denominator, "value": None}
+        reason = reason or SUB_UNITS_SAVED
     for name, value in values.items():
         setattr(result, name, value)
     result.updated_by = actor
@@ -155,9 +210,34 @@ def result_save(
     result.save()
     if reason or creating:
         _reason(result, reason or "บันทึกผลการดำเนินงาน")
+    if rows is not None:
+        result.sub_results.all().delete()
+        for item in rows:
+            item.result = result
+            _history(item, actor)
+            item.save()
     if milestones is not None:
         _save_milestones(result, milestones, actor)
     return result
+
+
+SUB_UNITS_SAVED = "บันทึกตารางผลรายหน่วยงาน"
+
+
+def _clean_sub_units(result: Result, rows: list[dict[str, Any]]) -> list[SubUnitResult]:
+    """The breakdown rows, validated; refuses an empty table or one whose denominators sum to zero (§3.8)."""
+    cleaned = []
+    for order, row in enumerate(rows):
+        item = SubUnitResult(  # type: ignore[misc]  # numerator/denominator are nullable (**NUMBER hides it)
+                             result=result, order=order, label_th=row.get("label_th", ""),
+                             org_unit=row.get("org_unit"), province=row.get("province"),
+                             numerator=row.get("numerator"), denominator=row.get("denominator"),
+                             breakdown=row.get("breakdown") or {})
+        item.full_clean(exclude=["result"])
+        cleaned.append(item)
+    if not cleaned or breakdown_totals(cleaned).denominator <= 0:
+        raise ValidationError("ตารางรายหน่วยงานต้องมีอย่างน้อยหนึ่งแถวและผลรวมตัวหารมากกว่าศูนย์")
+    return cleaned
 
 
 def _save_milestones(result: Result, milestones: list[dict[str, Any]], actor: Any) -> None:
@@ -176,56 +256,20 @@ def _save_milestones(result: Result, milestones: list[dict[str, Any]], actor: An
 @transaction.atomic
 def sub_results_save(*, actor: Any, result: Result, rows: list[dict[str, Any]]) -> Result:
     """Replace the per-sub-unit breakdown; its totals become the result's numerator and denominator (§3.8)."""
-    _require_editable(actor, result)
-    numerator = Decimal(0)
-    denominator = Decimal(0)
-    cleaned = []
-    for order, row in enumerate(rows):
-        item = SubUnitResult(  # type: ignore[misc]  # numerator/denominator are nullable (**NUMBER hides it)
-                             result=result, order=order, label_th=row.get("label_th", ""),
-                             org_unit=row.get("org_unit"), province=row.get("province"),
-                             numerator=row.get("numerator"), denominator=row.get("denominator"),
-                             breakdown=row.get("breakdown") or {})
-        item.full_clean()
-        numerator += item.numerator or 0
-        denominator += item.denominator or 0
-        cleaned.append(item)
-    if not cleaned or denominator <= 0:
-        raise ValidationError("ตารางรายหน่วยงานต้องมีอย่างน้อยหนึ่งแถวและผลรวมตัวหารมากกว่าศูนย์")
-    result.sub_results.all().delete()
-    for item in cleaned:
-        _history(item, actor)
-        item.save()
     return result_save(
         actor=actor, assignment=result.assignment, org_unit=result.org_unit, round=result.round,
-        values={"numerator": numerator, "denominator": denominator, "value": None,
-                "numerator_above_denominator_confirmed": result.numerator_above_denominator_confirmed},
-        reason="บันทึกตารางผลรายหน่วยงาน",
+        values={"numerator_above_denominator_confirmed": result.numerator_above_denominator_confirmed},
+        sub_units=rows,
     )
 
 
 @transaction.atomic
 def sub_results_clear(*, actor: Any, result: Result) -> None:
     """Drop the per-sub-unit table when the unit switches to typing its totals (history keeps the old rows)."""
-    _require_editable(actor, result)
-    _require_open(actor, result)
+    _require_result_editable(actor, result)
     for item in result.sub_results.all():
         _history(item, actor)
         item.delete()
-
-
-def _require_open(actor: Any, result: Result) -> None:
-    if not is_admin(actor) and not entry_is_open(result.round, result):
-        raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
-
-
-def _require_editable(actor: Any, result: Result) -> None:
-    if not can_report_for(actor, result.org_unit):
-        raise PermissionDenied("คุณไม่มีสิทธิ์รายงานผลของหน่วยงานนี้")
-    if result.status == Result.Status.APPROVED:
-        raise PermissionDenied("ผลการดำเนินงานที่อนุมัติแล้วถูกล็อก แก้ไขไม่ได้")
-    if result.status == Result.Status.SUBMITTED and not is_admin(actor):
-        raise PermissionDenied("ผลการดำเนินงานนี้ส่งแล้ว รอผู้กำกับดูแลพิจารณา")
 
 
 def _locked(pk: int) -> Result:
@@ -236,13 +280,11 @@ def _locked(pk: int) -> Result:
 def result_submit(*, actor: Any, result: Result, expected_version: int | None = None, today: dt.date | None = None) -> Result:
     """Send a draft (or a returned result) to the supervisor; it must be complete enough to be scored."""
     result = _locked(result.pk)
-    _require_editable(actor, result)
+    _require_result_editable(actor, result, today)
     if result.status not in EDITABLE_STATUSES:
         raise ValidationError("ส่งได้เฉพาะผลที่เป็นร่างหรือถูกส่งกลับแก้ไข")
     if expected_version is not None and expected_version != result.version:
         raise StaleResultError("ผลการดำเนินงานนี้ถูกแก้ไขโดยผู้อื่นแล้ว กรุณาโหลดหน้าใหม่ก่อนส่ง", [])
-    if not is_admin(actor) and not entry_is_open(result.round, result, today):
-        raise PermissionDenied("หมดเวลารายงานผลของรอบนี้แล้ว กรุณาติดต่อผู้ดูแลระบบเพื่อขอเปิดให้แก้ไข")
     scored = result_score(result, policy_for(result.round))
     if scored.score is None:
         raise ValidationError(f"ยังส่งไม่ได้: {scored.problem}")
@@ -359,8 +401,7 @@ def round_reopen(*, actor: Any, round: Round, reason: str, deadline: dt.date) ->
 def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, description: str = "",
                  milestone_level: str = "") -> EvidenceFile:
     """Attach a file after checking its size, extension and content; stored privately under a random name."""
-    _require_editable(actor, result)
-    _require_open(actor, result)
+    _require_result_editable(actor, result)
     name = Path(upload.name or "").name
     extension = Path(name).suffix.lower()
     if extension not in EVIDENCE_TYPES:
@@ -392,8 +433,7 @@ def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, descriptio
 @transaction.atomic
 def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
     """Detach a file while the result is still editable (same rules as saving it)."""
-    _require_editable(actor, evidence.result)
-    _require_open(actor, evidence.result)
+    _require_result_editable(actor, evidence.result)
     _history(evidence, actor)
     evidence.delete()  # the file stays on disk: history keeps a record of what was attached
 

@@ -729,3 +729,91 @@ def test_the_entry_page_costs_a_fixed_number_of_queries_whatever_it_shows(
     for code in ("PMQA_KPI_IMPROVED", "ITA", "BUDGET"):
         with django_assert_max_num_queries(24):
             assert client.get(entry_url(round1, div3, assignment(kks, code))).status_code == 200
+
+
+# ---- one save per breakdown, one owner of its totals, one editability rule -----------------------------------
+
+
+def test_a_breakdown_save_writes_the_result_once_with_the_table_reason(client, staff_user, kks, round1, div3):
+    item = assignment(kks, "PMQA_KPI_IMPROVED")
+    result_save(actor=staff_user, assignment=item, org_unit=div3, round=round1, values={"actions_th": "เริ่ม"})
+    before = Result.history.count()
+    client.force_login(staff_user)
+    response = browser_post(client, entry_url(round1, div3, item), sub_rows(SHELTERS_3_1))
+    assert response.status_code == 302, page_text(response)[-3000:]
+    result = Result.objects.get()
+    assert Result.history.count() == before + 1
+    assert result.history.first().history_change_reason == "บันทึกตารางผลรายหน่วยงาน"
+    assert (result.numerator, result.denominator, result.version) == (Decimal(198), Decimal(1424), 2)
+
+
+def test_the_history_page_lists_rows_written_in_the_same_second_separately(client, staff_user, kks, round1, div3):
+    item = assignment(kks, "ENERGY")
+    for reason, value in (("บันทึกครั้งแรก", "7"), ("แก้ตัวเลขครั้งที่สอง", "8"), ("แก้ตัวเลขครั้งที่สาม", "9")):
+        result = result_save(actor=staff_user, assignment=item, org_unit=div3, round=round1,
+                             values={"value": Decimal(value)}, reason=reason)
+    second = timezone.now().replace(microsecond=0)
+    for offset, record in enumerate(result.history.order_by("history_id")):
+        Result.history.filter(history_id=record.history_id).update(
+            history_date=second + dt.timedelta(microseconds=offset))
+    client.force_login(staff_user)
+    html = page_text(client.get(reverse("result-history", args=[result.pk])))
+    titles = ("บันทึกครั้งแรก", "แก้ตัวเลขครั้งที่สอง", "แก้ตัวเลขครั้งที่สาม")
+    assert all(html.count(title) == 1 for title in titles)
+    assert html.count("แก้ตัวเลขครั้งที่สอง · ") == 0 and html.count(" · แก้ตัวเลขครั้งที่สาม") == 0
+
+
+def test_the_form_the_service_and_the_review_page_give_one_breakdown_the_same_totals(
+    client, staff_user, kks, round1, div3
+):
+    from indicators.forms import SubUnitFormSet
+    from indicators.services.results import policy_for
+    from indicators.views_review import review_page
+
+    formset = SubUnitFormSet(sub_rows(SHELTERS_3_1), prefix="sub", units=OrgUnit.objects.none())
+    assert formset.is_valid(), formset.errors
+    client.force_login(staff_user)
+    url = entry_url(round1, div3, assignment(kks, "PMQA_KPI_IMPROVED"))
+    assert browser_post(client, url, sub_rows(SHELTERS_3_1)).status_code == 302
+    result = Result.objects.get()
+    page = review_page(Result.objects.get(pk=result.pk))
+    assert page.sub_total is not None
+    expected = (Decimal(198), Decimal(1424))
+    assert formset.totals() == expected
+    assert (result.numerator, result.denominator) == expected
+    assert (page.sub_total.numerator, page.sub_total.denominator) == expected
+    assert page.sub_total.percent == result_percent(result, policy_for(round1)) == Decimal("13.90")
+
+
+def result_percent(result: Result, policy: Any) -> Decimal:
+    from indicators import scoring
+
+    return scoring.percentage(result.numerator, result.denominator, policy).value_rounded
+
+
+@pytest.mark.parametrize("as_admin", [False, True], ids=["staff", "admin"])
+@pytest.mark.parametrize("status", list(Result.Status.values))
+def test_the_entry_pages_edit_state_and_the_service_agree_for_each_status(
+    client, staff_user, admin_user, kks, round1, div3, status, as_admin
+):
+    from django.core.exceptions import PermissionDenied
+
+    from indicators.services.results import edit_permission
+
+    item = assignment(kks, "ENERGY")
+    result = result_save(actor=staff_user, assignment=item, org_unit=div3, round=round1, values={"value": Decimal(7)})
+    Result.objects.filter(pk=result.pk).update(status=status)
+    actor = admin_user if as_admin else staff_user
+    client.force_login(actor)
+    html = page_text(client.get(entry_url(round1, div3, item)))
+    page_editable = 'name="action"' in html
+    allowed, reason = edit_permission(actor, round1, div3, Result.objects.get(pk=result.pk))
+    assert page_editable == allowed
+    assert allowed or reason in html
+    try:
+        result_save(actor=actor, assignment=item, org_unit=div3, round=round1, values={"value": Decimal(9)})
+        saved = True
+    except PermissionDenied as exc:
+        assert str(exc) == reason
+        saved = False
+    assert saved == allowed

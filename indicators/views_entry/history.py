@@ -122,8 +122,7 @@ def result_history(request: HttpRequest, pk: int) -> HttpResponse:
         item.lines.sort(key=lambda line: line[0] != labels["status"])
         entries.append(item)
     entries += _milestone_history(result) + _evidence_history(result) + _sub_unit_history(result)
-    entries = _merge_saves(sorted(entries, key=lambda e: e.when))
-    entries.reverse()
+    entries.sort(key=lambda e: e.when, reverse=True)  # each history row as recorded, newest first
     return render(
         request,
         "indicators/entry/history.html",
@@ -133,24 +132,6 @@ def result_history(request: HttpRequest, pk: int) -> HttpResponse:
             "entry_url": reverse("result-entry", args=[result.round_id, result.org_unit_id, result.assignment_id]),
         },
     )
-
-
-def _merge_saves(entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    """One card per save: the result's record, its milestone rows and its sub-unit table are written together."""
-    merged: list[HistoryEntry] = []
-    for item in entries:
-        last = merged[-1] if merged else None
-        if last is not None and last.who == item.who and (item.when - last.when) <= dt.timedelta(seconds=2):
-            titles = [t for t in [*last.title.split(" · "), item.title] if t]
-            if len(set(titles)) > 1:
-                titles = [t for t in titles if t != _("แก้ไข")]  # a named action says more than "edited"
-            last.title = " · ".join(dict.fromkeys(titles))
-            last.lines += item.lines
-            last.notes += item.notes
-            continue
-        merged.append(item)
-    generic = {_("แก้ไข"), _("บันทึกตารางผลรายหน่วยงาน")}
-    return [e for e in merged if e.lines or e.notes or e.title not in generic]
 
 
 def _milestone_history(result: Result) -> list[HistoryEntry]:
@@ -197,15 +178,16 @@ def _evidence_history(result: Result) -> list[HistoryEntry]:
 
 
 def _sub_unit_history(result: Result) -> list[HistoryEntry]:
-    """The breakdown table is replaced on each save: one entry per save listing the rows saved."""
+    """The breakdown table is replaced on each save, written row by row from the first: one entry per table."""
     history = SubUnitResult.history.filter(result_id=result.pk, history_type="+").select_related("history_user__person")
     out: list[HistoryEntry] = []
-    for record in history.order_by("history_date", "history_id"):
-        stamp = record.history_date.replace(microsecond=0)
-        if not out or out[-1].when.replace(microsecond=0) != stamp or out[-1].who != _who(record.history_user):
+    last_order: int | None = None
+    for record in history.order_by("history_id"):
+        if last_order is None or record.order <= last_order:
             out.append(HistoryEntry(record.history_date, _who(record.history_user), _("บันทึกตารางผลรายหน่วยงาน")))
         out[-1].notes.append(
             _("%(unit)s: ตัวตั้ง %(n)s / ตัวหาร %(d)s")
             % {"unit": record.label_th, "n": _show(record.numerator), "d": _show(record.denominator)}
         )
+        last_order = record.order
     return out

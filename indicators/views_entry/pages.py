@@ -27,11 +27,11 @@ from indicators.permissions import can_report_for, visible_units
 from indicators.services.results import (
     FIELD_LABELS,
     StaleResultError,
+    closed_reason,
     entry_is_open,
     result_save,
     result_submit,
     sub_results_clear,
-    sub_results_save,
 )
 from indicators.views_entry.state import (
     Entry,
@@ -41,7 +41,6 @@ from indicators.views_entry.state import (
     _pretty,
     _render,
     _results,
-    closed_reason,
 )
 
 # ---- pages -----------------------------------------------------------------------------------------------------
@@ -121,10 +120,9 @@ def result_entry(request: HttpRequest, round_id: int, unit_id: int, assignment_i
                 values=form.service_values(totals),
                 expected_version=expected,
                 milestones=[step.service_row() for step in forms.steps] or None,
+                sub_units=forms.subs.rows() if breakdown else None,  # one save: the table and its totals
             )
-            if breakdown:
-                result = sub_results_save(actor=request.user, result=result, rows=forms.subs.rows())
-            elif forms.subs is not None and result.sub_results.exists():
+            if not breakdown and forms.subs is not None and result.sub_results.exists():
                 sub_results_clear(actor=request.user, result=result)  # typed totals replace the old table
     except StaleResultError as exc:
         return _conflict(request, entry, exc, version)

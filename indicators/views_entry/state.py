@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators import scoring, selectors
+from indicators.breakdown_totals import breakdown_totals
 from indicators.criteria_spec import printed_levels
 from indicators.forms import (
     MODE_BREAKDOWN,
@@ -38,10 +39,10 @@ from indicators.models import (
     Result,
     Round,
 )
-from indicators.permissions import can_report_for, can_view_result, is_admin, reviewers_of
+from indicators.permissions import can_report_for, can_view_result, reviewers_of
 from indicators.services.results import (
     StaleResultError,
-    entry_is_open,
+    edit_permission,
     policy_for,
     result_score,
 )
@@ -108,29 +109,10 @@ class Entry:
         return [level for level, steps in milestone_steps(self.spec) if steps is not None]
 
 
-def closed_reason(round_: Round) -> str:
-    if not round_.is_open:
-        return _("รอบนี้ไม่ได้เปิดรับรายงานผล จึงแก้ไขหรือส่งผลไม่ได้ หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ (กลุ่มพัฒนาระบบบริหาร)")
-    return _(
-        "หมดเวลารายงานผลของรอบนี้แล้ว (กำหนดส่ง %(date)s) หน่วยงานที่ยังไม่ส่งผลจะแก้ไขหรือส่งผลไม่ได้ "
-        "หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ (กลุ่มพัฒนาระบบบริหาร) เพื่อขอเปิดให้แก้ไข"
-    ) % {"date": thai_date(round_.entry_deadline)}
-
-
 def _editability(user: Any, round_: Round, unit: OrgUnit, result: Result | None) -> tuple[bool, bool, str]:
-    """(may report for the unit, may edit now, why not) — the same rules the services apply."""
-    can_report = can_report_for(user, unit)
-    admin = is_admin(user)
-    status = result.status if result else Result.Status.NOT_REPORTED
-    if not can_report:
-        return False, False, _("คุณดูผลการดำเนินงานนี้ได้อย่างเดียว เพราะไม่ได้เป็นผู้รายงานผลของหน่วยงานนี้")
-    if status == Result.Status.APPROVED:
-        return True, False, _("ผลการดำเนินงานนี้อนุมัติแล้วจึงถูกล็อก แก้ไขไม่ได้ หากจำเป็นต้องแก้ไขกรุณาติดต่อผู้ดูแลระบบ")
-    if status == Result.Status.SUBMITTED and not admin:
-        return True, False, _("ส่งผลการดำเนินงานแล้ว รอผู้กำกับดูแลพิจารณา แก้ไขได้อีกครั้งเมื่อถูกส่งกลับแก้ไข")
-    if not admin and not entry_is_open(round_, result, org_unit=unit):
-        return True, False, closed_reason(round_)
-    return True, True, ""
+    """(may report for the unit, may edit now, why not): read from the services' one rule, `edit_permission`."""
+    editable, reason = edit_permission(user, round_, unit, result)
+    return can_report_for(user, unit), editable, reason
 
 
 def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int) -> Entry:
@@ -316,7 +298,5 @@ def _sub_totals(entry: Entry) -> tuple[Decimal, Decimal] | None:
     rows = list(entry.result.sub_results.all())
     if not rows:
         return None
-    return (
-        sum((r.numerator or Decimal(0) for r in rows), Decimal(0)),
-        sum((r.denominator or Decimal(0) for r in rows), Decimal(0)),
-    )
+    totals = breakdown_totals(rows)
+    return totals.numerator, totals.denominator

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from indicators import scoring
+from indicators.breakdown_totals import breakdown_totals
+from indicators.breakdown_totals import percent as breakdown_percent
 from indicators.criteria_spec import printed_levels
 from indicators.models import Criteria, Result, SubUnitResult
 from indicators.permissions import can_review, is_admin, is_director
@@ -109,15 +111,6 @@ def _milestone_rows(result: Result, criteria: Criteria | None) -> list[Milestone
     return rows
 
 
-def _percent(numerator: Decimal | None, denominator: Decimal | None, policy: scoring.ScoringPolicy) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    try:
-        return scoring.percentage(numerator, denominator, policy).value_rounded
-    except scoring.ScoringError:
-        return None
-
-
 def review_page(result: Result) -> ReviewPage:
     """Everything the review page shows for one result: values, steps, breakdown, narrative, score and criteria."""
     policy = result_services.policy_for(result.round)
@@ -131,14 +124,13 @@ def review_page(result: Result) -> ReviewPage:
             explanation = ""
     sub_units = [
         SubUnitRow(row.label_th or str(row.org_unit or row.province or ""), row.numerator, row.denominator,
-                   _percent(row.numerator, row.denominator, policy))
+                   breakdown_percent(row.numerator, row.denominator, policy))
         for row in result.sub_results.all()
     ]
     sub_total = None
     if sub_units:
-        numerator = sum((row.numerator or Decimal(0) for row in sub_units), Decimal(0))
-        denominator = sum((row.denominator or Decimal(0) for row in sub_units), Decimal(0))
-        sub_total = SubUnitRow("รวม", numerator, denominator, _percent(numerator, denominator, policy))
+        totals = breakdown_totals(sub_units)
+        sub_total = SubUnitRow("รวม", totals.numerator, totals.denominator, totals.percent(policy))
     narrative = [
         (str(Result._meta.get_field(name).verbose_name), getattr(result, name))
         for name in ("actions_th", "supporting_factors_th", "obstacles_th", "suggestions_th", "evidence_th")

@@ -14,6 +14,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from indicators import numbers
+from indicators.breakdown_totals import breakdown_totals
+from indicators.breakdown_totals import percent as breakdown_percent
 from indicators.criteria_spec import printed_levels
 from indicators.models import (
     Assignment,
@@ -167,7 +169,7 @@ def _unit_table(definition: IndicatorDefinition, result: Result, rows: list[SubU
             elif column.key == "denominator":
                 value = item.denominator
             elif column.key == "percent":
-                value = percent_of(item.numerator, item.denominator)
+                value = breakdown_percent(item.numerator, item.denominator)
             else:
                 raw = (item.breakdown or {}).get(column.key)
                 value = None if raw in (None, "") else Decimal(str(raw))
@@ -179,9 +181,7 @@ def _unit_table(definition: IndicatorDefinition, result: Result, rows: list[SubU
             notes.append(f"* ลำดับที่ {number} {item.label_th}: {note}")
         name = item.label_th or str(item.org_unit or item.province or "")
         table_rows.append(UnitRow(number, name, tuple(cells), note))
-    numerator = sum((r.numerator or Decimal(0) for r in rows), Decimal(0))
-    denominator = sum((r.denominator or Decimal(0) for r in rows), Decimal(0))
-    total_percent = percent_of(numerator, denominator)
+    total_percent = breakdown_totals(rows).percent()
     sums = [total_percent if c.key == "percent" else value for c, value in zip(columns, sums, strict=True)]
     title = definition.unit_table_title_th or f"ผลการดำเนินงานรายหน่วยงาน: {definition.name_th}"
     subject = title.removeprefix("สถิติ") if title.startswith("สถิติ") else "ผลการดำเนินงานรวม"
