@@ -32,44 +32,38 @@ class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
 # --- reopening after the deadline (an action with an intermediate page asking for the reason and the date) ----
 
 
-def reopen_action(
+def form_action(
     modeladmin: admin.ModelAdmin[Any],
     request: HttpRequest,
     queryset: QuerySet[Any],
     *,
+    form: Any,
     title: str,
     intro: str,
-    date_label: str,
     apply: Any,
     done_message: str,
     describe: Any = str,
+    message_values: Any = None,
 ) -> TemplateResponse | None:
-    """Ask for the reason and the date, then call the reopening service once per selected row (each atomic).
+    """An admin action with an intermediate page: ask what ``form`` asks, then call ``apply`` (a service) once per
+    selected row with the cleaned data, each atomic; each refusal is shown and the others go on.
 
     The first POST comes from the changelist; the page posts back with "apply" and the same selection.
     """
-    from indicators.views_review import ReopenForm
-
-    form = ReopenForm(
-        request.POST if "apply" in request.POST else None,
-        initial={"until": timezone.localdate() + dt.timedelta(days=7)},
-    )
-    form.fields["until"].label = date_label
     if form.is_bound and form.is_valid():
-        reason, until = form.cleaned_data["reason"], form.cleaned_data["until"]
+        data = form.cleaned_data
         done = 0
         for obj in queryset:
             try:
-                apply(actor=request.user, obj=obj, reason=reason, until=until)
+                apply(actor=request.user, obj=obj, **data)
             except (PermissionDenied, ValidationError) as exc:
                 text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 modeladmin.message_user(request, f"{obj}: {text}", level=messages.ERROR)
             else:
                 done += 1
         if done:
-            modeladmin.message_user(
-                request, done_message.format(count=done, until=thai_date(until), reason=reason), level=messages.SUCCESS
-            )
+            values = message_values(data) if message_values else data
+            modeladmin.message_user(request, done_message.format(count=done, **values), level=messages.SUCCESS)
         return None
     opts = modeladmin.model._meta
     context = {
@@ -85,6 +79,32 @@ def reopen_action(
         "media": modeladmin.media,
     }
     return TemplateResponse(request, "admin/indicators/reopen.html", context)
+
+
+def reopen_action(
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    title: str,
+    intro: str,
+    date_label: str,
+    apply: Any,
+    done_message: str,
+    describe: Any = str,
+) -> TemplateResponse | None:
+    """Ask for the reason and the date, then call the reopening service once per selected row."""
+    from indicators.views_review import ReopenForm
+
+    form = ReopenForm(
+        request.POST if "apply" in request.POST else None,
+        initial={"until": timezone.localdate() + dt.timedelta(days=7)},
+    )
+    form.fields["until"].label = date_label
+    return form_action(
+        modeladmin, request, queryset, form=form, title=title, intro=intro, apply=apply, done_message=done_message,
+        describe=describe, message_values=lambda data: {"until": thai_date(data["until"]), "reason": data["reason"]},
+    )
 
 
 class ReopenPermissionMixin:

@@ -12,17 +12,15 @@ from typing import Any
 
 import nested_admin
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from indicators.admin.base import HistoryAdmin, ReopenPermissionMixin, reopen_action
+from indicators.admin.base import HistoryAdmin, ReopenPermissionMixin, form_action, reopen_action
 from indicators.models import EvidenceFile, MilestoneCompletion, Result, SubUnitResult
 from indicators.permissions import is_admin
 from indicators.services.results import result_approve, result_reopen, result_return
@@ -92,34 +90,10 @@ def decision_action(
     """Ask for the reason, then call the service once per selected result (each atomic, each checked again)."""
     form = DecisionReasonForm(request.POST if "apply" in request.POST else None)
     form.fields["reason"].label = reason_label
-    if form.is_bound and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        done = 0
-        for obj in queryset:
-            try:
-                apply(actor=request.user, obj=obj, reason=reason)
-            except (PermissionDenied, ValidationError) as exc:
-                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                modeladmin.message_user(request, f"{obj}: {text}", level=messages.ERROR)
-            else:
-                done += 1
-        if done:
-            modeladmin.message_user(request, done_message.format(count=done, reason=reason), level=messages.SUCCESS)
-        return None
-    opts = modeladmin.model._meta
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "objects": [(obj.pk, _describe(obj)) for obj in queryset],
-        "form": form,
-        "opts": opts,
-        "action": request.POST.get("action", ""),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-        "media": modeladmin.media,
-    }
-    return TemplateResponse(request, "admin/indicators/reopen.html", context)
+    return form_action(
+        modeladmin, request, queryset, form=form, title=title, intro=intro, apply=apply, done_message=done_message,
+        describe=_describe,
+    )
 
 
 def _describe(obj: Result) -> str:
