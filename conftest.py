@@ -271,3 +271,31 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"celery={'redis' if os.environ.get('REDIS_URL') else 'eager (REDIS_URL unset)'} "
         f"chromium={_chromium_path()[0] or 'not found'} DEBUG={settings.DEBUG}"
     ]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_for_committing_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A test that commits (transaction=True, live_server) but runs no worker executes its tasks in this process;
+    one that runs the worker waits, before the database is truncated, until the worker has drained the score
+    recompute requests its commits recorded.
+
+    Otherwise the session's Celery worker would drain them on the test database while pytest-django truncates it at
+    teardown (a deadlock).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    commits = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    uses_worker = "celery_worker_process" in request.fixturenames
+    if commits and not uses_worker:
+        from dsdw_kpi.celery import app
+
+        monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
+    yield
+    if commits and uses_worker:
+        from reporting.models import ScoreJob
+
+        busy = (ScoreJob.Status.QUEUED, ScoreJob.Status.RETRYING, ScoreJob.Status.RUNNING)
+        deadline = time.monotonic() + 60
+        while ScoreJob.objects.filter(status__in=busy).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
