@@ -286,7 +286,7 @@ def _tasks_in_process_for_committing_tests(
     """
     marker = request.node.get_closest_marker("django_db")
     commits = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
-    uses_worker = "celery_worker_process" in request.fixturenames
+    uses_worker = any(name in request.fixturenames for name in ("celery_worker_process", "celery_worker_factory"))
     if commits and not uses_worker:
         from dsdw_kpi.celery import app
 
