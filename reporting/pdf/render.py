@@ -26,6 +26,16 @@ BASE_STYLESHEET = "reporting/pdf.css"
 MAX_CACHED_SHEETS = 32
 
 
+def _collected_static(relative: str) -> str | None:
+    """A file collected into STATIC_ROOT: with STATIC_MANIFEST=1, {% static %} links hashed names
+    ("reporting/book.3f2a….css") that only exist there, not in the source folders the finders search."""
+    if not settings.STATIC_ROOT:
+        return None
+    root = Path(settings.STATIC_ROOT).resolve()
+    candidate = (root / relative).resolve()
+    return str(candidate) if candidate.is_relative_to(root) and candidate.is_file() else None
+
+
 class StaticFilesFetcher(URLFetcher):
     """Serves STATIC_ORIGIN + STATIC_URL + path from Django's static files (finders, so the fonts of
     fontpkg-sarabun are found without collectstatic); file: and data: URLs as usual; nothing from the
@@ -40,7 +50,7 @@ class StaticFilesFetcher(URLFetcher):
             if not url.startswith(static_prefix):
                 raise ValueError(f"not a static file: {url}")
             relative = url.removeprefix(static_prefix).split("?")[0].split("#")[0]
-            path = finders.find(relative)
+            path = finders.find(relative) or _collected_static(relative)
             if not path:
                 raise FileNotFoundError(f"static file not found: {relative}")
             content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"

@@ -1,0 +1,1 @@
+"""Operations: the health check (/healthz/), the Celery worker heartbeat and the JSON log format."""
