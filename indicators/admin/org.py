@@ -99,6 +99,6 @@ class PersonAdmin(HistoryAdmin):
         if address:
             return address
         if getattr(obj, "reviews_results", False):
-            return format_html('<span class="reviewer-no-email" style="color:#b71c1c" title="{}">⚠ {}</span>',
+            return format_html('<span class="reviewer-no-email" title="{}">⚠ {}</span>',
                                "ผลที่หน่วยงานส่งจะไม่มีอีเมลแจ้ง", "ผู้กำกับดูแลไม่มีอีเมล")
         return "-"
