@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from audit.services import record_download
 from indicators import numbers
 from indicators.models import FiscalYear, OrgUnit, Round
 from indicators.permissions import is_admin, is_director, visible_units
@@ -62,9 +63,12 @@ def scorecard(request: HttpRequest) -> HttpResponse:
         else:
             name = f"scorecard-{unit.code}-{year_be}-r{round_number}"
             output = request.GET.get("format")
+            if output in ("pdf", "xlsx"):
+                record_download(request, kind="scorecard", target=unit, filename=f"{name}.{output}", year=year_be,
+                                round=round_number, frozen=request.GET.get("frozen") == "1")
             if output == "pdf":
                 response = HttpResponse(
-                    scorecard_doc.to_pdf(doc, thai_digits=request.GET.get("thai_digits") == "1"),
+                    scorecard_doc.to_pdf_stored(doc, thai_digits=request.GET.get("thai_digits") == "1"),
                     content_type="application/pdf",
                 )
                 response["Content-Disposition"] = f'inline; filename="{name}.pdf"'

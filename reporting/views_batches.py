@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.services import record_download
 from indicators.models import FiscalYear, OrgUnit
 from indicators.permissions import is_admin, visible_units
 from reporting.batches import can_run_batches, report_run_cancel, report_run_create
@@ -76,10 +77,11 @@ def _runs_for(user: Any) -> QuerySet[ReportRun]:
 
 
 def _run_or_404(request: HttpRequest, pk: int) -> ReportRun:
-    """The run, for directors and admins only; everyone else gets the same 404 as for an id that does not exist."""
+    """The run, if it is in this user's batch list (admins: every run; directors: the ones they started); anyone
+    else gets the same 404 as for an id that does not exist."""
     if not can_run_batches(request.user):
         raise Http404(_("ไม่พบชุดเอกสาร"))
-    return get_object_or_404(ReportRun.objects.select_related("fiscal_year", "org_unit", "requested_by"), pk=pk)
+    return get_object_or_404(_runs_for(request.user), pk=pk)
 
 
 def _status(run: ReportRun) -> dict[str, Any]:
@@ -171,7 +173,10 @@ def _file_response(field: Any, filename: str, content_type: str) -> FileResponse
 def batch_download(request: HttpRequest, pk: int) -> FileResponse:
     """The ZIP of a finished batch."""
     run = _run_or_404(request, pk)
-    return _file_response(run.zip_file, run.zip_file.name.rsplit("/", 1)[-1], CONTENT_TYPES["zip"])
+    filename = run.zip_file.name.rsplit("/", 1)[-1]
+    response = _file_response(run.zip_file, filename, CONTENT_TYPES["zip"])
+    record_download(request, kind=run.kind, target=run, filename=filename, source="batch-zip", format=run.format)
+    return response
 
 
 @login_required
@@ -179,4 +184,7 @@ def batch_item_download(request: HttpRequest, pk: int, item_pk: int) -> FileResp
     """One unit's file of a batch (as soon as it is rendered)."""
     run = _run_or_404(request, pk)
     item = get_object_or_404(ReportRunItem, pk=item_pk, run=run, status=ReportRunItem.Status.DONE)
-    return _file_response(item.file, item.filename, CONTENT_TYPES.get(run.format, "application/octet-stream"))
+    response = _file_response(item.file, item.filename, CONTENT_TYPES.get(run.format, "application/octet-stream"))
+    record_download(request, kind=run.kind, target=item, filename=item.filename, source="batch-item", run=run.pk,
+                    unit=item.org_unit_id, format=run.format)
+    return response

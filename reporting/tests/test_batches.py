@@ -416,6 +416,33 @@ def test_staff_get_404_for_every_batch_url_even_guessing_ids(
     assert run.status == ReportRun.Status.DONE
 
 
+def test_another_directors_batch_is_a_404_like_their_batch_list_says(
+    client: Any, fy: FiscalYear, director: Any, django_user_model: Any, media: Path
+) -> None:
+    run = create(director, fy, scope=ReportRun.Scope.UNIT, org_unit=OrgUnit.objects.get(code="div-3"),
+                 fmt=ReportRun.Format.XLSX)
+    render_all(run)
+    item = run.items.get()
+    other = person_user(django_user_model, "bt-director-2", Person.Role.DIRECTOR)
+    client.force_login(other)
+
+    listed = client.get("/reports/batches/").content.decode()
+    statuses = {url: client.get(url).status_code for url in (
+        f"/reports/batches/{run.pk}/", f"/reports/batches/{run.pk}/status.json",
+        f"/reports/batches/{run.pk}/download/", f"/reports/batches/{run.pk}/files/{item.pk}/",
+    )}
+    cancel = client.post(f"/reports/batches/{run.pk}/cancel/")
+
+    assert f"/reports/batches/{run.pk}/" not in listed
+    assert set(statuses.values()) == {404}, statuses
+    assert cancel.status_code == 404
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.DONE
+    # the director who started it still has it
+    client.force_login(director)
+    assert client.get(f"/reports/batches/{run.pk}/").status_code == 200
+
+
 def test_anonymous_visitors_are_sent_to_the_login_page(client: Any, fy: FiscalYear, director: Any) -> None:
     run = create(director, fy)
 
