@@ -12,7 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsdw_kpi.settings")
 
 logger = logging.getLogger(__name__)
 
-app = Celery("dsdw_kpi")
+# Every task marks its outbox row done/failed and skips a duplicate delivery (outbox/celery_task.py).
+app = Celery("dsdw_kpi", task_cls="outbox.celery_task:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

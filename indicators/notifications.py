@@ -121,8 +121,10 @@ def send_submitted(result: Result) -> int:
     return get_connection().send_messages(messages) or 0
 
 
-def send_returned(result: Result) -> int:
-    """To the unit's reporters: the supervisor returned a result, with the comment and a link to fix it."""
+def send_returned(result: Result, comment: str | None = None) -> int:
+    """To the unit's reporters: the supervisor returned a result, with the comment and a link to fix it.
+
+    ``comment`` is the comment given when it was returned; without it the result's current one is used."""
     to = _addresses(reporters_of(result))
     if not to:
         logger.warning("result %s returned but nobody who reports for unit %s has an e-mail address",
@@ -136,7 +138,7 @@ def send_returned(result: Result) -> int:
         f"  {_indicator(result)}\n"
         f"  {result.round}\n"
         f"ถูกส่งกลับให้แก้ไข{f'โดย {reviewer}' if reviewer else ''}\n\n"
-        f"ความเห็นของผู้กำกับดูแล:\n{result.review_comment_th}\n\n"
+        f"ความเห็นของผู้กำกับดูแล:\n{result.review_comment_th if comment is None else comment}\n\n"
         f"แก้ไขและส่งใหม่ได้ที่: {_link(entry)}\n"
     )
     subject = f"{SUBJECT_PREFIX} ส่งกลับแก้ไข: {_one_line(_indicator(result), 60)} — {_one_line(result.org_unit.name_th, 50)}"

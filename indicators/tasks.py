@@ -51,12 +51,13 @@ def notify_submitted(*, result_id: int) -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
-def notify_returned(*, result_id: int) -> int:
-    """E-mail the unit's reporters that a result was returned, with the supervisor's comment."""
+def notify_returned(*, result_id: int, comment: str | None = None) -> int:
+    """E-mail the unit's reporters that a result was returned, with the supervisor's comment as it was when it was
+    returned (``comment``; the result may have been resubmitted before a delayed e-mail goes out)."""
     from indicators.notifications import send_returned
 
     result = _result_for_mail(result_id)
-    return send_returned(result) if result is not None else 0
+    return send_returned(result, comment=comment) if result is not None else 0
 
 
 @shared_task(acks_late=True, time_limit=600)

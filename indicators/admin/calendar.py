@@ -6,7 +6,6 @@ from typing import Any
 
 import nested_admin
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -80,15 +79,15 @@ class FiscalYearAdmin(HistoryAdmin):
     @admin.action(description=_("คัดลอกกรอบตัวชี้วัดไปปีงบประมาณถัดไป"))
     def copy_forward(self, request: HttpRequest, queryset: QuerySet[FiscalYear]) -> None:
         """Queue the copy on a Celery worker; the definitions of the source year are never edited."""
-        from indicators.tasks import copy_framework_forward
+        from outbox.services import task_enqueue
 
         for year in queryset.order_by("be_year"):
             target = year.be_year + 1
             if FiscalYear.objects.filter(be_year=target, indicator_definitions__isnull=False).exists():
                 self.message_user(request, f"ปีงบประมาณ พ.ศ. {target} มีตัวชี้วัดอยู่แล้ว จึงคัดลอกทับไม่ได้", level=messages.ERROR)
                 continue
-            params = {"user_id": request.user.pk, "source_year": year.be_year, "target_year": target}
-            transaction.on_commit(lambda params=params: copy_framework_forward.delay(**params))
+            task_enqueue("indicators.tasks.copy_framework_forward", user_id=request.user.pk,
+                         source_year=year.be_year, target_year=target)
             self.message_user(
                 request,
                 f"เริ่มคัดลอกตัวชี้วัดและกรอบตัวชี้วัดจากปี {year.be_year} ไปปี {target} แล้ว (สถานะร่าง) — รีเฟรชหน้านี้เพื่อดูผล",

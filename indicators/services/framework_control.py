@@ -87,11 +87,12 @@ def _save(framework: Framework, actor: Any, reason: str) -> None:
 
 
 def _notify_amendment(framework: Framework, *, event: str, actor: Any, reason: str, since: Any) -> None:
-    from dsdw_kpi.celery import task
+    """E-mail the reporters through the outbox (handed to a worker after the commit, retried while the broker is
+    down)."""
+    from outbox.services import task_enqueue
 
-    kwargs = {"framework_id": framework.pk, "event": event, "actor_id": getattr(actor, "pk", None),
-              "reason": reason, "since": since.isoformat() if since else None}
-    transaction.on_commit(lambda: task("indicators.tasks.notify_framework_amendment").delay(**kwargs))
+    task_enqueue("indicators.tasks.notify_framework_amendment", framework_id=framework.pk, event=event,
+                 actor_id=getattr(actor, "pk", None), reason=reason, since=since.isoformat() if since else None)
 
 
 @transaction.atomic

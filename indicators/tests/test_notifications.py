@@ -95,6 +95,26 @@ def test_a_return_emails_the_reporters_the_comment_and_a_link_to_correct_it(
     assert client.get(path).status_code == 200
 
 
+def test_a_return_email_sent_late_still_carries_the_comment_given_at_the_return(
+    client, reporter, supervisor, round1, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The e-mail is built by a worker, maybe after a broker outage, when the unit may already have corrected and
+    resubmitted (which clears the comment on the result): it says what the supervisor wrote when returning."""
+    from outbox.models import OutboxMessage
+
+    result = submitted(reporter, "div-3", "BUDGET", round1)
+    client.force_login(supervisor)
+    comment = "แนบหลักฐานการเบิกจ่ายเพิ่ม"
+    with django_capture_on_commit_callbacks(execute=False):  # the hand-over to the broker never happens
+        client.post(reverse("review-result", args=[result.pk]), {"action": "return", "comment": comment})
+    queued = OutboxMessage.objects.filter(task_name="indicators.tasks.notify_returned").latest("pk")
+    Result.objects.filter(pk=result.pk).update(status=Result.Status.SUBMITTED, review_comment_th="")
+
+    notify_returned.delay(**queued.kwargs).get()
+
+    assert f"ความเห็นของผู้กำกับดูแล:\n{comment}" in mailoutbox[-1].body
+
+
 def test_approving_sends_no_mail(client, reporter, supervisor, round1, mailoutbox, django_capture_on_commit_callbacks):
     result = submitted(reporter, "div-3", "BUDGET", round1)
     client.force_login(supervisor)

@@ -107,24 +107,23 @@ def report_run_create(
         )
         for position, unit in enumerate(units, start=1)
     ])
-    run_id = run.pk
-    # robust: with the broker down the run stays queued and report_runs_recover() sends it later
-    transaction.on_commit(lambda: report_run_enqueue(run_id=run_id), robust=True)
+    # recorded in this transaction through the outbox: a broker that is down never slows the request
+    report_run_enqueue(run_id=run.pk)
     return run
 
 
 def report_run_enqueue(*, run_id: int, shard: int | None = None) -> list[int]:
-    """Send the run's shards (or one) to the workers (REPORT_RUN_QUEUE); a duplicate message is harmless."""
-    from dsdw_kpi.celery import task
+    """Queue the run's shards (or one) for the workers (REPORT_RUN_QUEUE) through the outbox: recorded in the
+    current transaction, handed to the broker after commit; a duplicate message is harmless."""
+    from outbox.services import task_enqueue
 
-    render_report_run = task("reporting.tasks.render_report_run")
     shards = ReportRunShard.objects.filter(run_id=run_id)
     if shard is not None:
         shards = shards.filter(number=shard)
     numbers = list(shards.order_by("number").values_list("number", flat=True))
     shards.update(enqueued_at=timezone.now())
     for number in numbers:
-        render_report_run.apply_async(args=[run_id, number], queue=settings.REPORT_RUN_QUEUE)
+        task_enqueue("reporting.tasks.render_report_run", queue=settings.REPORT_RUN_QUEUE, run_id=run_id, shard=number)
     return numbers
 
 
@@ -156,7 +155,5 @@ def report_run_resume(*, actor: Any, run: ReportRun) -> bool:
         status=ReportRun.Status.QUEUED, error="", finished_at=None, failed_count=0, zip_file="", zip_size=None
     )
     ReportRunShard.objects.filter(run_id=run.pk).update(lease_owner="", lease_until=None)
-    run_id = run.pk
-    # robust: with the broker down the run stays queued and report_runs_recover() sends it later
-    transaction.on_commit(lambda: report_run_enqueue(run_id=run_id), robust=True)
+    report_run_enqueue(run_id=run.pk)  # through the outbox, in this transaction
     return True

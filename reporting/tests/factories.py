@@ -20,17 +20,10 @@ def person_user(
 
 
 @contextmanager
-def broker_down(app: Any) -> Iterator[None]:
+def broker_down(app: Any) -> Iterator[None]:  # noqa: ARG001 - callers name the app they mean: the project's
     """This process's Celery broker is unreachable (nothing listens on port 9) while the block runs; the worker's is
-    untouched. A pool of its own is made and thrown away, so later tests get the real broker's pool back."""
-    # The settings' key (namespace CELERY) is what the app reads; tests may have patched it (eager_celery).
-    saved = (app.conf.broker_url, app.conf.get("CELERY_TASK_ALWAYS_EAGER"), app._pool)
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app.conf["CELERY_TASK_ALWAYS_EAGER"] = False
-    app._pool = None
-    try:
+    untouched. outbox.testing.use_broker swaps what the app really reads (the settings' key and both pools)."""
+    from outbox.testing import use_broker
+
+    with use_broker("redis://127.0.0.1:9/0"):
         yield
-    finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app.conf.broker_url, app.conf["CELERY_TASK_ALWAYS_EAGER"], app._pool = saved
