@@ -8,6 +8,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("ตัวชี้วัดและผลการดำเนินงาน")
 
     def ready(self) -> None:
-        from indicators import events
+        from indicators import events, storage
 
         events.connect()
+        storage.connect()  # evidence files leave the disk with their rows

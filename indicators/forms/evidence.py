@@ -1,4 +1,4 @@
-"""The evidence upload form (type, size and content are checked by indicators.services)."""
+"""The evidence upload form (type, size, content and quota are checked by services.results.evidence_add)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.file_checks import ACCEPT_ATTRIBUTE
 from indicators.forms.fields import NarrativeField
 from indicators.models import EvidenceFile
 
@@ -18,7 +19,7 @@ class EvidenceUploadForm(forms.Form):
 
     file = forms.FileField(label=_("ไฟล์หลักฐาน"), error_messages={
         "required": _("กรุณาเลือกไฟล์"), "empty": _("ไฟล์ว่างเปล่า"), "invalid": _("ไม่ได้รับไฟล์ กรุณาเลือกไฟล์อีกครั้ง"),
-    }, widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx"}))
+    }, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
     description = NarrativeField(label=_("คำอธิบาย"), limit=DESCRIPTION_MAX_CHARS, widget=forms.TextInput)
     milestone_level = forms.ChoiceField(label=_("แนบกับขั้นตอน"), required=False)
 

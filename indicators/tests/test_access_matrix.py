@@ -21,10 +21,11 @@ from indicators.demo_data import DEMO_DIVISION, DEMO_SHELTER
 from indicators.models import EvidenceFile, Framework, OrgUnit, Person, Result
 from indicators.permissions import can_report_for, can_review, can_view_result, is_director, visible_units
 from indicators.services.results import evidence_add
+from indicators.tests import evidence_samples
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = evidence_samples.pdf()  # a real one-page PDF: evidence is parsed, not only recognised
 REFUSED = {302, 403, 404}
 
 

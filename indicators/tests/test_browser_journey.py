@@ -22,12 +22,13 @@ from indicators.demo_data import DEMO_DIVISION
 from indicators.models import Assignment, Framework, OrgUnit, Person, Result, Round
 from indicators.selectors import unit_round
 from indicators.services.results import policy_for
+from indicators.tests import evidence_samples
 from indicators.tests.conftest import load_reference
 from indicators.tests.test_browser import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser]
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = evidence_samples.pdf()  # a real one-page PDF: evidence is parsed, not only recognised
 
 
 def shot(page: Any, name: str) -> None:

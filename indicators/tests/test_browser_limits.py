@@ -15,13 +15,14 @@ from django.contrib.auth import get_user_model
 
 from indicators.models import Assignment, Framework, OrgUnit, Person, Result, Round
 from indicators.models.results import ACTIONS_MAX_CHARS
+from indicators.tests import evidence_samples
 from indicators.tests.conftest import load_reference
 from indicators.tests.test_browser import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser]
 
 PASSWORD = "pw-limits-2566"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = evidence_samples.pdf()  # a real one-page PDF: evidence is parsed, not only recognised
 
 
 def shot(page: Any, name: str) -> None:

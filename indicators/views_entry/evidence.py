@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record_download
+from indicators.file_checks import content_type_for
 from indicators.forms import (
     EvidenceUploadForm,
 )
@@ -90,10 +92,12 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404(_("ไม่พบไฟล์")) from None
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
+        handle, as_attachment=True, filename=evidence.original_name, content_type=content_type_for(evidence.file.name)
+    )  # the type of the kind the file was checked as (its stored extension), never what a browser declared
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    record_download(request, kind="evidence", target=evidence, filename=evidence.original_name,
+                    result=evidence.result_id, size=evidence.size)
     return response
 
 

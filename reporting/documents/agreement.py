@@ -335,6 +335,8 @@ def to_xlsx(doc: AgreementDoc) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from reporting.documents.xlsx_text import save_workbook
+
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     grey = Font(color="888888")
@@ -435,5 +437,5 @@ def to_xlsx(doc: AgreementDoc) -> bytes:
         for cell in row:
             cell.alignment = wrap
     out = io.BytesIO()
-    wb.save(out)
+    save_workbook(wb, out)
     return out.getvalue()

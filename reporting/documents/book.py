@@ -136,7 +136,8 @@ def to_pdf(doc: BookDoc, *, thai_digits: bool = False) -> bytes:
 def to_xlsx(doc: BookDoc) -> bytes:
     """A summary sheet (the KPI list) and one sheet per indicator; numbers stay numbers with number formats."""
     from reporting.documents.book_xlsx import write_workbook
+    from reporting.documents.xlsx_text import save_workbook
 
     out = io.BytesIO()
-    write_workbook(doc).save(out)
+    save_workbook(write_workbook(doc), out)
     return out.getvalue()

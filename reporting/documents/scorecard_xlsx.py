@@ -34,6 +34,8 @@ def render(doc: ScorecardDoc) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from reporting.documents.xlsx_text import save_workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"รอบ {doc.round_number} {doc.fiscal_year}"
@@ -147,5 +149,5 @@ def render(doc: ScorecardDoc) -> bytes:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
-    workbook.save(out)
+    save_workbook(workbook, out)
     return out.getvalue()
