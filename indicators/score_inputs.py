@@ -16,11 +16,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from indicators import scoring
+from indicators import prefetch, scoring
 from indicators.criteria_spec import measurement_for
 from indicators.models import (
     Assignment,
-    Criteria,
     FiscalYear,
     Framework,
     MilestoneCompletion,
@@ -98,11 +97,11 @@ class _Frameworks:
 
 
 def _assignments(framework_ids: Iterable[int]) -> dict[int, list[Assignment]]:
-    criteria = Criteria.objects.prefetch_related("levels")
     rows = (
         Assignment.objects.filter(framework_id__in=list(framework_ids))
         .select_related("definition")
-        .prefetch_related(Prefetch("definition__criteria", queryset=criteria), "applies_to_unit_types")
+        .prefetch_related(Prefetch("definition__criteria", queryset=prefetch.criteria_with_levels()),
+                          "applies_to_unit_types")
         .order_by("order", "number", "pk")
     )
     by_framework: dict[int, list[Assignment]] = defaultdict(list)
@@ -126,9 +125,10 @@ def _results(round_ids: list[int], unit_ids: list[int]) -> _Loaded:
     thousands of results."""
     scope = {"round_id__in": round_ids, "org_unit_id__in": unit_ids}
     related = {f"result__{k}": v for k, v in scope.items()}
-    loaded = _Loaded({(r.org_unit_id, r.round_id, r.assignment_id): r for r in Result.objects.filter(**scope)},
+    results = Result.objects.filter(**scope).order_by()  # grouped here: no ordering (its joins cost more than the rows)
+    loaded = _Loaded({(r.org_unit_id, r.round_id, r.assignment_id): r for r in results},
                      defaultdict(list), defaultdict(list))
-    for milestone in MilestoneCompletion.objects.filter(**related):
+    for milestone in prefetch.milestones().filter(**related):
         loaded.milestones[milestone.result_id].append(milestone)
     rows = SubUnitResult.objects.filter(province__isnull=False, **related).select_related("province")
     for row in rows.order_by("order", "pk"):

@@ -102,6 +102,7 @@ def scorecard_state(*, org_unit: OrgUnit, round: Round) -> ScorecardState | None
     stored = (
         Scorecard.objects.select_related("framework", "round__fiscal_year", "org_unit", "frozen_by")
         .filter(org_unit=org_unit, round=round)
+        .order_by("pk")  # one row per unit-round: the default ordering's joins would buy nothing
         .first()
     )
     current = unit_scorecard.fingerprint(inputs.data, policy)

@@ -7,21 +7,20 @@ and a reason in the result's history. Views, the admin, the API and tasks all ca
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from indicators import scoring
 from indicators.breakdown_totals import breakdown_totals
+from indicators.file_checks import check_evidence
 from indicators.models import (
     Assignment,
     EvidenceFile,
@@ -35,6 +34,7 @@ from indicators.models import (
 )
 from indicators.permissions import can_report_for, can_review, is_admin, person_of
 from indicators.score_inputs import policy_for_year
+from indicators.services.evidence_quota import check_evidence_quota
 from indicators.templatetags.thai_dates import thai_date
 
 RESULT_FIELDS = frozenset({
@@ -43,18 +43,6 @@ RESULT_FIELDS = frozenset({
     "suggestions_th", "evidence_th",
 })
 EDITABLE_STATUSES = (Result.Status.NOT_REPORTED, Result.Status.DRAFT, Result.Status.RETURNED)
-
-# Evidence: PDF, images, Word and Excel, recognised by extension AND by their first bytes.
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF",)),
-    ".png": ("image/png", (b"\x89PNG",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-}
 
 FIELD_LABELS = {name: str(getattr(Result._meta.get_field(name), "verbose_name", name)) for name in RESULT_FIELDS}
 
@@ -99,13 +87,15 @@ SUBMITTED_WAITING = "ส่งผลการดำเนินงานแล�
 
 
 def edit_permission(
-    actor: Any, result_round: Round, org_unit: OrgUnit, result: Result | None, today: dt.date | None = None
+    actor: Any, result_round: Round, org_unit: OrgUnit, result: Result | None, today: dt.date | None = None,
+    *, can_report: bool | None = None,
 ) -> tuple[bool, str]:
     """May this actor change this unit's result (``None``: not reported yet) now? (allowed, why not in Thai).
 
     The one editability rule: every writing service raises from it, the entry pages and templates read it.
+    ``can_report``: ``can_report_for(actor, org_unit)`` when the caller has just asked it (not asked again).
     """
-    if not can_report_for(actor, org_unit):
+    if not (can_report_for(actor, org_unit) if can_report is None else can_report):
         return False, NOT_A_REPORTER
     admin = is_admin(actor)
     status = result.status if result is not None else Result.Status.NOT_REPORTED
@@ -119,9 +109,10 @@ def edit_permission(
 
 
 def _require_editable(
-    actor: Any, result_round: Round, org_unit: OrgUnit, result: Result | None, today: dt.date | None = None
+    actor: Any, result_round: Round, org_unit: OrgUnit, result: Result | None, today: dt.date | None = None,
+    *, can_report: bool | None = None,
 ) -> None:
-    allowed, reason = edit_permission(actor, result_round, org_unit, result, today)
+    allowed, reason = edit_permission(actor, result_round, org_unit, result, today, can_report=can_report)
     if not allowed:
         raise PermissionDenied(reason)
 
@@ -178,21 +169,19 @@ def result_save(
     unknown = set(values) - RESULT_FIELDS
     if unknown:
         raise ValidationError(f"ไม่รู้จักช่องข้อมูล: {', '.join(sorted(unknown))}")
-    result = Result.objects.select_for_update().filter(assignment=assignment, org_unit=org_unit, round=round).first()
-    _require_editable(actor, round, org_unit, result, today)
+    # ordered by pk (the row is unique): the model's default ordering would join, and so lock, the round, its year,
+    # the unit and the assignment too, making every save of the round wait for the others
+    result = (
+        Result.objects.select_for_update().filter(assignment=assignment, org_unit=org_unit, round=round)
+        .order_by("pk").first()
+    )
+    _require_editable(actor, round, org_unit, result, today, can_report=True)
     creating = result is None
     if result is None:
         result = Result(assignment=assignment, org_unit=org_unit, round=round, created_by=actor, is_demo=is_demo)
     else:
         if expected_version is not None and expected_version != result.version:
-            changes = _stale_changes(result, expected_version)
-            editor = person_of(result.updated_by)
-            who = editor.full_name if editor else (result.updated_by.username if result.updated_by else "ผู้อื่น")
-            raise StaleResultError(
-                f"ผลการดำเนินงานนี้ถูกแก้ไขโดย {who} แล้ว (ฉบับที่ {result.version}) "
-                "ระบบไม่ได้บันทึกข้อมูลของคุณทับ กรุณาตรวจสอบการเปลี่ยนแปลงแล้วบันทึกอีกครั้ง",
-                changes,
-            )
+            raise _stale(result, _stale_changes(result, expected_version))
         result.version += 1
     rows = None
     if sub_units is not None:
@@ -205,9 +194,12 @@ def result_save(
     result.updated_by = actor
     if result.status == Result.Status.NOT_REPORTED:
         result.status = Result.Status.DRAFT
-    result.full_clean()
-    _history(result, actor)
-    result.save()
+    if creating:
+        _insert(result, actor)
+    else:
+        result.full_clean()
+        _history(result, actor)
+        result.save()
     if reason or creating:
         _reason(result, reason or "บันทึกผลการดำเนินงาน")
     if rows is not None:
@@ -222,6 +214,36 @@ def result_save(
 
 
 SUB_UNITS_SAVED = "บันทึกตารางผลรายหน่วยงาน"
+
+
+def _stale(result: Result, changes: list[tuple[str, str, str]]) -> StaleResultError:
+    editor = person_of(result.updated_by)
+    who = editor.full_name if editor else (result.updated_by.username if result.updated_by else "ผู้อื่น")
+    return StaleResultError(
+        f"ผลการดำเนินงานนี้ถูกแก้ไขโดย {who} แล้ว (ฉบับที่ {result.version}) "
+        "ระบบไม่ได้บันทึกข้อมูลของคุณทับ กรุณาตรวจสอบการเปลี่ยนแปลงแล้วบันทึกอีกครั้ง",
+        changes,
+    )
+
+
+def _insert(result: Result, actor: Any) -> None:
+    """Insert a new result; when another person created the same one meanwhile (two forms opened on a result that
+    did not exist yet, saved at the same moment), this save is a conflict like any stale save, never a 500: the
+    unique key refuses the second insert (or, once the first has committed, the uniqueness check sees it)."""
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction stays usable after the refusal
+            result.full_clean()
+            _history(result, actor)
+            result.save()
+    except (IntegrityError, ValidationError) as exc:
+        other = (
+            Result.objects.select_related("updated_by")
+            .filter(assignment=result.assignment, org_unit=result.org_unit, round=result.round)
+            .first()
+        )
+        if other is None:
+            raise
+        raise _stale(other, []) from exc
 
 
 def _clean_sub_units(result: Result, rows: list[dict[str, Any]]) -> list[SubUnitResult]:
@@ -319,7 +341,7 @@ def result_return(*, actor: Any, result: Result, comment: str) -> Result:
     _history(result, actor)
     result.save()
     _reason(result, f"ส่งกลับแก้ไข: {comment}")
-    _notify("notify_returned", result.pk)
+    _notify("notify_returned", result.pk, comment=result.review_comment_th)
     return result
 
 
@@ -375,7 +397,8 @@ def result_reopen(*, actor: Any, result: Result, reason: str, until: dt.date) ->
     _history(result, actor)
     result.save()
     _reason(result, f"เปิดให้แก้ไข: {reason}")
-    _notify("notify_returned", result.pk)  # the reporters learn that they may edit again, and why
+    # the reporters learn that they may edit again, and why
+    _notify("notify_returned", result.pk, comment=result.review_comment_th)
     return result
 
 
@@ -400,29 +423,15 @@ def round_reopen(*, actor: Any, round: Round, reason: str, deadline: dt.date) ->
 @transaction.atomic
 def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, description: str = "",
                  milestone_level: str = "") -> EvidenceFile:
-    """Attach a file after checking its size, extension and content; stored privately under a random name."""
+    """Attach a file after parsing it as the kind its extension names (indicators.file_checks) and within the
+    result's and the unit's quota (checked with the result row locked); stored privately under a random name."""
     _require_result_editable(actor, result)
     name = Path(upload.name or "").name
-    extension = Path(name).suffix.lower()
-    if extension not in EVIDENCE_TYPES:
-        raise ValidationError("แนบได้เฉพาะไฟล์ PDF, รูปภาพ (PNG, JPG), Word หรือ Excel")
-    limit = int(settings.EVIDENCE_MAX_BYTES)
-    if upload.size is None or upload.size == 0:
-        raise ValidationError("ไฟล์ว่างเปล่า")
-    if upload.size > limit:
-        raise ValidationError(f"ไฟล์ใหญ่เกิน {limit // (1024 * 1024)} MB")
-    content_type, signatures = EVIDENCE_TYPES[extension]
-    upload.seek(0)
-    head = upload.read(8)
-    if not any(head.startswith(signature) for signature in signatures):
-        raise ValidationError("เนื้อหาไฟล์ไม่ตรงกับชนิดไฟล์ตามนามสกุล")
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    evidence = EvidenceFile(result=result, original_name=name[:255], content_type=content_type, size=upload.size,
-                            sha256=digest.hexdigest(), description_th=description[:300],
+    checked = check_evidence(name, upload)
+    locked = _locked(result.pk)
+    check_evidence_quota(locked, checked.size)
+    evidence = EvidenceFile(result=locked, original_name=name[:255], content_type=checked.kind.content_type,
+                            size=checked.size, sha256=checked.sha256, description_th=description[:300],
                             milestone_level=milestone_level, uploaded_by=actor)
     evidence.file.save(name, upload, save=False)
     _history(evidence, actor)
@@ -432,18 +441,20 @@ def evidence_add(*, actor: Any, result: Result, upload: UploadedFile, descriptio
 
 @transaction.atomic
 def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
-    """Detach a file while the result is still editable (same rules as saving it)."""
+    """Detach a file while the result is still editable (same rules as saving it); the history keeps the record
+    of what was attached, the file itself leaves the disk once the deletion commits (indicators.storage)."""
     _require_result_editable(actor, evidence.result)
     _history(evidence, actor)
-    evidence.delete()  # the file stays on disk: history keeps a record of what was attached
+    evidence.delete()
 
 
-def _notify(task_name: str, result_id: int) -> None:
-    """E-mail after the commit; a broker that is down never turns a saved result into an error page (the e-mail is
-    then lost: issue 9 moves e-mails to a retried outbox)."""
-    from dsdw_kpi.celery import send
+def _notify(task_name: str, result_id: int, **facts: Any) -> None:
+    """E-mail through the outbox: recorded with the change, handed to a worker after the commit and retried until
+    the broker takes it, so a broker that is down neither slows the request nor loses the e-mail. ``facts`` are what
+    the e-mail must say as of this change (the return comment), not as of when a late worker reads the result."""
+    from outbox.services import task_enqueue
 
-    transaction.on_commit(lambda: send(f"indicators.tasks.{task_name}", result_id=result_id), robust=True)
+    task_enqueue(f"indicators.tasks.{task_name}", result_id=result_id, **facts)
 
 
 def policy_for(round: Round) -> scoring.ScoringPolicy:

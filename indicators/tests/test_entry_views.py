@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from indicators.models import (
     Criteria,
     CriteriaLevel,
     EvidenceFile,
+    FiscalYear,
     Framework,
     MilestoneCompletion,
     OrgUnit,
@@ -30,11 +32,12 @@ from indicators.models import (
 )
 from indicators.services.results import evidence_add, result_save
 from indicators.storage import private_storage
+from indicators.tests import evidence_samples
 from indicators.tests.formdata import form_data
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = evidence_samples.pdf()  # a real one-page PDF: evidence is parsed, not only recognised
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 # Document 000, indicator 3.1 (FY2564): the 14 shelters and life-skills centres; 198 of 1,424 = 13.90 %.
@@ -496,6 +499,67 @@ def test_a_result_created_by_someone_else_while_the_empty_form_was_open_is_a_con
     assert Result.objects.get().value == Decimal(8)
 
 
+@pytest.fixture
+def committed_reference(transactional_db: Any) -> None:
+    """The reference data in a transactional test (a transactional test before it may have flushed the session's)."""
+    from indicators.tests.conftest import load_reference
+
+    if not FiscalYear.objects.filter(be_year=2566).exists():
+        load_reference()
+
+
+@pytest.mark.needs_services
+def test_two_people_creating_the_same_result_at_once_get_one_save_and_one_conflict_page(
+        committed_reference, staff_user, colleague, kks, round1, div3, monkeypatch):
+    """Both opened the empty form and press save at the same moment: both find no result, both insert; the unique key
+    lets one through and the other gets the conflict page (409) — never a 500, never a silent overwrite."""
+    from django.db import connection
+
+    from indicators.services import results
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: two real connections racing on one insert")
+    item = assignment(kks, "ENERGY")
+    url = entry_url(round1, div3, item)
+    both_looked = threading.Barrier(2, timeout=10)
+    checked = results._require_editable
+
+    def check_then_wait(*args: Any, **kwargs: Any) -> None:
+        checked(*args, **kwargs)
+        both_looked.wait()  # both transactions have seen "no result yet" before either inserts
+
+    monkeypatch.setattr(results, "_require_editable", check_then_wait)
+    answers: dict[str, Any] = {}
+
+    def save(user: Any, value: str) -> None:
+        from django.test import Client
+
+        try:
+            client = Client()
+            client.force_login(user)
+            data = form_data(page_text(client.get(url)), "entry-form")
+            data.update({"value": value, "action": "save"})
+            answers[value] = client.post(url, data)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(user, value))
+               for user, value in ((staff_user, "6"), (colleague, "8"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    statuses = sorted(response.status_code for response in answers.values())
+    assert statuses == [302, 409], statuses
+    saved = next(value for value, response in answers.items() if response.status_code == 302)
+    refused = next(response for response in answers.values() if response.status_code == 409)
+    assert "มีผู้อื่นบันทึกผลของตัวชี้วัดนี้แล้ว" in page_text(refused)
+    result = Result.objects.get()
+    assert (result.value, result.version) == (Decimal(saved), 1)
+    assert result.history.count() == 1  # the refused save left no trace but its conflict page
+
+
 # ---- submit, deadline, lock -----------------------------------------------------------------------------------
 
 
@@ -817,3 +881,42 @@ def test_the_entry_pages_edit_state_and_the_service_agree_for_each_status(
         assert str(exc) == reason
         saved = False
     assert saved == allowed
+
+
+# ---- what a request costs (the load benchmark's entry page and save) --------------------------------------------
+
+
+def _reporting_unit_checks(queries: Any) -> int:
+    return sum('"indicators_person_reporting_units"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_entry_page_asks_once_whether_the_user_reports_for_the_unit(
+        client, staff_user, kks, round1, div3, django_assert_max_num_queries):
+    url = entry_url(round1, div3, assignment(kks, "BUDGET"))
+    client.force_login(staff_user)
+    client.get(url)  # warm (session)
+    with django_assert_max_num_queries(18) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and "ยังไม่รายงาน" in page_text(response)
+    assert _reporting_unit_checks(queries) == 1
+
+
+def test_a_save_locks_the_result_row_alone_and_asks_about_the_reporter_once(client, staff_user, kks, round1, div3):
+    """The row lock of a save joins nothing: a lock on the round's row would make every save of the round queue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = entry_url(round1, div3, assignment(kks, "ENERGY"))
+    client.force_login(staff_user)
+    browser_post(client, url, {"value": "5", "as_of_date": "31/03/2566"})
+    form = form_data(page_text(client.get(url)), "entry-form")
+    form.update({"value": "7", "action": "save"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, form)
+    assert response.status_code == 302
+    assert Result.objects.get(assignment__definition__code="ENERGY", org_unit=div3).value == Decimal(7)
+    assert _reporting_unit_checks(queries) == 2  # the page's own check and the save service's, no more
+    if connection.features.has_select_for_update:  # PostgreSQL (SQLite locks the whole database instead)
+        locks = [q["sql"] for q in queries.captured_queries if " FOR UPDATE" in q["sql"]]
+        result_locks = [sql for sql in locks if sql.startswith('SELECT "indicators_result"."id"')]
+        assert result_locks and all("JOIN" not in sql for sql in result_locks)

@@ -21,6 +21,7 @@ from indicators.services.results import (
     result_submit,
     sub_results_save,
 )
+from indicators.tests import evidence_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,8 @@ def test_a_supervisor_sees_the_submitted_results_of_their_indicators_from_every_
     assert "สำนักงานเลขานุการกรม" in html and "กองคุ้มครองสวัสดิภาพและเสริมสร้างคุณภาพชีวิต" in html
     assert "รอพิจารณา 2 รายการ" in html
     assert reverse("review-result", args=[satisfaction.pk]) not in html
-    # and the other indicator's review page is refused
-    assert client.get(reverse("review-result", args=[satisfaction.pk])).status_code == 403
+    # and the other indicator's review page answers as if it did not exist
+    assert client.get(reverse("review-result", args=[satisfaction.pk])).status_code == 404
 
 
 def test_the_queue_lists_the_oldest_submission_first(client, staff_user, admin_user, supervisor, round1):
@@ -136,10 +137,11 @@ def test_an_admin_sees_every_submitted_result(client, staff_user, admin_user, su
 
 def test_staff_are_refused_the_queue_and_the_review_page(client, staff_user, budget):
     client.force_login(staff_user)
-    assert client.get(reverse("review-queue")).status_code == 403
+    # refused with the 404 of a page that does not exist, like every other page they may not open
+    assert client.get(reverse("review-queue")).status_code == 404
     # even for their own unit's result: they follow it on the entry page
-    assert client.get(reverse("review-result", args=[budget.pk])).status_code == 403
-    assert client.post(reverse("review-result", args=[budget.pk]), {"action": "approve"}).status_code == 403
+    assert client.get(reverse("review-result", args=[budget.pk])).status_code == 404
+    assert client.post(reverse("review-result", args=[budget.pk]), {"action": "approve"}).status_code == 404
     budget.refresh_from_db()
     assert budget.status == Result.Status.SUBMITTED
 
@@ -276,7 +278,7 @@ def test_the_review_page_shows_milestone_steps_sub_unit_rows_and_evidence_links(
         {"label_th": "เชียงใหม่", "numerator": Decimal(60), "denominator": Decimal(80)},
     ])
     evidence = evidence_add(actor=staff_user, result=household,
-                            upload=SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+                            upload=SimpleUploadedFile("รายงาน.pdf", evidence_samples.pdf(), content_type="application/pdf"),
                             description="ทะเบียนครัวเรือน")
     household = result_submit(actor=staff_user, result=household)
     client.force_login(supervisor)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from indicators import scoring, selectors
+from indicators import prefetch, scoring, selectors
 from indicators.breakdown_totals import breakdown_totals
 from indicators.criteria_spec import printed_levels
 from indicators.forms import (
@@ -52,23 +52,26 @@ from indicators.templatetags.thai_dates import thai_date
 
 
 def _assignments() -> QuerySet[Assignment]:
-    criteria = Criteria.objects.prefetch_related("levels")
     return Assignment.objects.select_related(
         "definition__supervisor__org_unit", "supervisor__org_unit", "framework__fallback_reviewer", "parent"
     ).prefetch_related(
-        Prefetch("definition__criteria", queryset=criteria),
+        Prefetch("definition__criteria", queryset=prefetch.criteria_with_levels()),
         "definition__baselines",
         "applies_to_unit_types",
         "collectors",
         "definition__data_collectors",
-        "children",
+        Prefetch("children", queryset=Assignment.objects.order_by("order", "number", "pk")),  # same framework
     )
 
 
 def _results() -> QuerySet[Result]:
     return Result.objects.select_related(
         "round__fiscal_year", "org_unit", "updated_by__person", "submitted_by__person", "reviewed_by__person"
-    ).prefetch_related("milestones", "sub_results", "evidence_files")
+    ).prefetch_related(
+        Prefetch("milestones", queryset=prefetch.milestones()),
+        Prefetch("sub_results", queryset=prefetch.sub_results()),
+        Prefetch("evidence_files", queryset=prefetch.evidence_files()),
+    )
 
 
 def sub_unit_candidates(unit: OrgUnit, be_year: int) -> list[OrgUnit]:
@@ -109,19 +112,24 @@ class Entry:
         return [level for level, steps in milestone_steps(self.spec) if steps is not None]
 
 
-def _editability(user: Any, round_: Round, unit: OrgUnit, result: Result | None) -> tuple[bool, bool, str]:
+def _editability(
+    user: Any, round_: Round, unit: OrgUnit, result: Result | None, can_report: bool | None = None
+) -> tuple[bool, bool, str]:
     """(may report for the unit, may edit now, why not): read from the services' one rule, `edit_permission`."""
-    editable, reason = edit_permission(user, round_, unit, result)
-    return can_report_for(user, unit), editable, reason
+    if can_report is None:
+        can_report = can_report_for(user, unit)
+    editable, reason = edit_permission(user, round_, unit, result, can_report=can_report)
+    return can_report, editable, reason
 
 
 def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int) -> Entry:
     round_ = get_object_or_404(Round.objects.select_related("fiscal_year"), pk=round_id)
     unit = get_object_or_404(OrgUnit, pk=unit_id)
     assignment = get_object_or_404(_assignments(), pk=assignment_id, framework__fiscal_year_id=round_.fiscal_year_id)
-    result = _results().filter(assignment=assignment, org_unit=unit, round=round_).first()
+    result = _results().filter(assignment=assignment, org_unit=unit, round=round_).order_by("pk").first()  # unique
     probe = result or Result(assignment=assignment, org_unit=unit, round=round_)
-    if not can_view_result(request.user, probe):
+    can_report = can_report_for(request.user, unit)  # asked once: the view check and the editability reuse it
+    if not (can_report or can_view_result(request.user, probe)):
         raise Http404(_("ไม่พบผลการดำเนินงาน"))
     if result is None:
         framework = selectors.framework_for_unit(org_unit=unit, fiscal_year_id=round_.fiscal_year_id)
@@ -137,7 +145,7 @@ def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int
         except scoring.ScoringError:
             criteria = None
     shape = entry_shape(assignment, criteria)
-    can_report, editable, reason = _editability(request.user, round_, unit, result)
+    can_report, editable, reason = _editability(request.user, round_, unit, result, can_report)
     candidates = sub_unit_candidates(unit, round_.fiscal_year.be_year) if shape.modes else []
     return Entry(round_, unit, assignment, result, criteria, spec, shape, can_report, editable, reason, candidates)
 

@@ -9,10 +9,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indicators import scoring
@@ -115,7 +114,7 @@ def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, str, QuerySet
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Submitted results of the indicators this user supervises, oldest submission first, 50 a page."""
     if not may_open_queue(request.user):
-        raise PermissionDenied("หน้านี้สำหรับผู้กำกับดูแลตัวชี้วัด ผู้บริหาร และผู้ดูแลระบบ")
+        raise Http404("ไม่พบหน้านี้")  # the same answer as for a page that does not exist
     form, status, results = _queue_filters(request)
     page: Page[Result] = Paginator(_with_scoring_rows(results), PAGE_SIZE).get_page(request.GET.get("page"))
     policies = _Policies()

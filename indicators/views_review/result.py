@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from indicators import scoring
+from indicators import prefetch, scoring
 from indicators.breakdown_totals import breakdown_totals
 from indicators.breakdown_totals import percent as breakdown_percent
 from indicators.criteria_spec import printed_levels
-from indicators.models import Criteria, Result, SubUnitResult
+from indicators.models import Criteria, Result
 from indicators.permissions import can_review, is_admin, is_director
 from indicators.services import results as result_services
 from indicators.templatetags.thai_dates import thai_date
@@ -74,9 +74,10 @@ def _load(pk: int) -> Result:
                 "assignment__framework", "submitted_by__person", "reviewed_by__person",
             )
             .prefetch_related(
-                "milestones", "evidence_files",
-                Prefetch("sub_results", queryset=SubUnitResult.objects.select_related("org_unit", "province")),
-                Prefetch("assignment__definition__criteria", queryset=Criteria.objects.prefetch_related("levels")),
+                Prefetch("milestones", queryset=prefetch.milestones()),
+                Prefetch("evidence_files", queryset=prefetch.evidence_files()),
+                Prefetch("sub_results", queryset=prefetch.sub_results().select_related("org_unit", "province")),
+                Prefetch("assignment__definition__criteria", queryset=prefetch.criteria_with_levels()),
             )
             .get(pk=pk)
         )
@@ -204,7 +205,7 @@ def review_result(request: HttpRequest, pk: int) -> HttpResponse:
     result = _load(pk)
     may_review = can_review(request.user, result)
     if not (may_review or is_director(request.user)):
-        raise PermissionDenied("คุณไม่ได้เป็นผู้กำกับดูแลตัวชี้วัดนี้")
+        raise Http404("ไม่พบผลการดำเนินงาน")  # a result this user may not see is one that does not exist
     admin = is_admin(request.user)
     error = ""
     status = 200

@@ -16,6 +16,7 @@ when every scored row is approved, or from the frozen copy (Scorecard.frozen_pay
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -108,7 +109,7 @@ def build(*, org_unit: OrgUnit, round: Round, use_frozen: bool = False) -> Score
     assignments = {a.pk: a for a in state.inputs.assignments}
     payload_rows: list[dict[str, Any]] = list((data.get("payload") or {}).get("rows") or [])
     result_ids = [r["result_id"] for r in payload_rows if r.get("result_id")]
-    results = {r.pk: r for r in Result.objects.filter(pk__in=result_ids)}
+    results = {r.pk: r for r in Result.objects.filter(pk__in=result_ids).order_by()}  # a dict: no ordering joins
     stored_scores = {s.result_id: s for s in ResultScore.objects.filter(result_id__in=result_ids)}
 
     scale = data.get("scale") or (framework.scale if framework else Scale.FIVE_LEVEL)
@@ -300,6 +301,19 @@ def to_pdf(doc: ScorecardDoc, *, thai_digits: bool = False) -> bytes:
     from reporting.pdf import render_pdf
 
     return render_pdf(to_html(doc, thai_digits=thai_digits), stylesheets=[page_css(doc)])
+
+
+def to_pdf_stored(doc: ScorecardDoc, *, thai_digits: bool = False) -> bytes:
+    """``to_pdf``, served from the stored rendering when exactly this content was rendered today (reporting/pdf/store.py).
+
+    The key holds every printed value of ``doc`` (so changed data, freshness or draft state give a new document) and
+    the day it is prepared on; the time printed as จัดทำเมื่อ is that of the stored rendering.
+    """
+    from reporting.pdf.store import document_key, stored_pdf
+
+    day = timezone.localtime(doc.generated_at).date()
+    content = (dataclasses.replace(doc, generated_at=dt.datetime.combine(day, dt.time())), thai_digits)
+    return stored_pdf(document_key("scorecard", content), lambda: to_pdf(doc, thai_digits=thai_digits))
 
 
 def to_xlsx(doc: ScorecardDoc) -> bytes:
