@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,13 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 # Before Django's settings load (pytest-django loads them right after this file is imported, see pytest.ini):
-# the settings require SECRET_KEY whenever DEBUG is off, and tests run with DEBUG off.
+# the settings require a strong SECRET_KEY whenever DEBUG is off, and tests run with DEBUG off. The test client and
+# live_server speak plain HTTP, so the HTTPS redirect and Secure-only cookies of the production defaults are off,
+# and there is no collectstatic: static files come from the source folders (ops/tests check the production values).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsdw_kpi.settings")
-os.environ.setdefault("SECRET_KEY", "test-only-insecure-secret-key")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+for _name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "STATIC_MANIFEST"):
+    os.environ.setdefault(_name, "0")
 
 import django  # noqa: E402
 import django.conf  # noqa: E402
@@ -98,6 +103,34 @@ def _pid_file(nodename: str) -> Path | None:
     return Path(run_dir) / f"celery-worker-{nodename.split('@')[0]}.pid" if run_dir else None
 
 
+def celery_app_for(broker_url: str) -> Any:
+    """A Celery app with the project's queues and task routes on another broker: a test may give its workers a
+    private Redis, and the messages, control commands and results must travel there too."""
+    from celery import Celery
+
+    settings: Any = django.conf.settings
+    app = Celery("dsdw_kpi_test", broker=broker_url, backend=broker_url, set_as_current=False)
+    app.conf.update(
+        task_routes=settings.CELERY_TASK_ROUTES, task_queues=settings.CELERY_TASK_QUEUES,
+        task_default_queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+    )  # fmt: skip
+    return app
+
+
+@pytest.fixture(name="celery_app_for")
+def _celery_app_for_fixture() -> Any:
+    """``celery_app_for(broker_url)``: a Celery app of the project's settings on a test's private broker."""
+    return celery_app_for
+
+
+def _answers_ping(app: Any, nodename: str, broker_url: str | None) -> bool:
+    """Whether the worker answers ping on its own broker."""
+    if broker_url and broker_url != os.environ.get("REDIS_URL"):
+        app = celery_app_for(broker_url)
+    replies = app.control.ping(destination=[nodename], timeout=0.5) or []
+    return any(nodename in reply for reply in replies)
+
+
 def start_celery_worker(
     nodename: str, log_path: Path, *, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
 ) -> subprocess.Popen[bytes]:
@@ -111,10 +144,14 @@ def start_celery_worker(
     env = dict(os.environ)
     env.update(_worker_database_env())
     env.update(extra_env or {})
+    args = list(extra_args or [])
+    if not {"-Q", "--queues"} & {arg.split("=", 1)[0] for arg in args}:
+        # every queue of CELERY_TASK_QUEUES (celery, scores, documents, email), as a production worker without -Q
+        args += ["-Q", ",".join(queue.name for queue in django.conf.settings.CELERY_TASK_QUEUES)]
     command = [
         sys.executable, "-m", "celery", "-A", "dsdw_kpi", "worker",
         "--pool=solo", "--concurrency=1", "-l", "warning", "-n", nodename,
-        "--without-gossip", "--without-mingle", "--without-heartbeat", *(extra_args or []),
+        "--without-gossip", "--without-mingle", "--without-heartbeat", *args,
     ]  # fmt: skip
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -125,7 +162,7 @@ def start_celery_worker(
     while True:
         if process.poll() is not None:
             pytest.fail(f"the Celery worker exited with {process.returncode}:\n{_tail(log_path)}")
-        if any(nodename in reply for reply in app.control.ping(destination=[nodename], timeout=0.5) or []):
+        if _answers_ping(app, nodename, env.get("REDIS_URL")):
             return process
         if time.monotonic() > deadline:
             process.kill()
@@ -252,7 +289,7 @@ def live_chromium() -> Iterator[Browser]:
     try:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield CspGuardedBrowser(browser, CSP_RECORDER)  # type: ignore[misc]  # records CSP violations
         finally:
             browser.close()
     finally:
@@ -261,6 +298,76 @@ def live_chromium() -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# --- Content-Security-Policy violations fail every browser test (issue 9) ---
+CSP_PROBE = """document.addEventListener("securitypolicyviolation", (event) => {
+  if (window.__dsdwCspViolation) {
+    window.__dsdwCspViolation([event.effectiveDirective, event.blockedURI || "(inline)",
+      (event.sourceFile || event.documentURI) + ":" + event.lineNumber, event.sample].join(" "));
+  }
+}, true);"""
+
+
+class CspRecorder:
+    """What the test browser reports about the Content-Security-Policy: ``securitypolicyviolation`` events (through
+    a binding that an init script calls, neither of which the page's policy can block) and "Refused to ..." console
+    messages (Chromium logs one for every blocked script, style, font, image, form target or frame)."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def watch(self, context: Any) -> Any:
+        context.expose_binding("__dsdwCspViolation", lambda _source, text: self.violations.append(f"event: {text}"))
+        context.add_init_script(CSP_PROBE)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message: Any) -> None:
+        if "Refused to" in message.text:
+            self.violations.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+
+CSP_RECORDER = CspRecorder()
+
+
+class CspGuardedBrowser:
+    """``live_chromium``: the Playwright Browser, whose every new context and page records CSP violations."""
+
+    def __init__(self, browser: Browser, recorder: CspRecorder) -> None:
+        self._browser = browser
+        self._recorder = recorder
+
+    def new_context(self, **kwargs: Any) -> Any:
+        return self._recorder.watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs: Any) -> Any:
+        page = self._browser.new_page(**kwargs)
+        self._recorder.watch(page.context)  # init scripts and bindings also apply to pages already open
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """The violations recorded so far in this test (a test that provokes one on purpose clears the list)."""
+    return CSP_RECORDER.violations
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations_in_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test fails when a page it opened broke the Content-Security-Policy (checked after its pages and
+    contexts have closed: this fixture is set up before them, so it is torn down after them)."""
+    if "live_chromium" not in request.fixturenames:
+        yield
+        return
+    CSP_RECORDER.violations.clear()
+    yield
+    found, CSP_RECORDER.violations[:] = list(CSP_RECORDER.violations), []
+    if found:
+        pytest.fail("Content-Security-Policy violations in the browser:\n" + "\n".join(dict.fromkeys(found)))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

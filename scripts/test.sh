@@ -9,8 +9,9 @@
 #
 # `bash scripts/test.sh --bench` starts the same services but runs the benchmarks instead of the tests
 # (benchmarks/bench_scoring.py, then benchmarks/bench_pages.py, bench_batches.py, bench_recompute.py and
-# bench_reports.py on the throw-away PostgreSQL and Redis); arguments after --bench go to bench_batches.py
-# (e.g. --timeline).
+# bench_reports.py on the throw-away PostgreSQL and Redis, then the load benchmark benchmarks/bench_load.py on
+# gunicorn: BENCH_LOAD_RATE requests/s, default 50, for BENCH_LOAD_SECONDS, default 60); arguments after --bench go
+# to bench_batches.py (e.g. --timeline).
 set -euo pipefail
 
 BENCH=0
@@ -46,6 +47,11 @@ cleanup() {
         for worker_pid_file in "$RUN_TMP"/celery-worker*.pid; do
             [ -f "$worker_pid_file" ] || continue
             kill "$(cat "$worker_pid_file")" 2>/dev/null && note "stopped a leftover Celery worker"
+        done
+        # private Redis servers of the broker-outage tests (indicators/tests/test_broker_outage.py)
+        for worker_pid_file in "$RUN_TMP"/redis-private-*.pid; do
+            [ -f "$worker_pid_file" ] || continue
+            kill "$(cat "$worker_pid_file")" 2>/dev/null && note "stopped a leftover private Redis"
         done
     fi
     if [ -n "$PGDATA" ] && [ -f "$PGDATA/postmaster.pid" ]; then
@@ -122,9 +128,13 @@ note "$(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$REDIS_PORT"
 
 # The environment of the checks and the tests.
 export DEBUG=0
-export SECRET_KEY="test-only-insecure-secret-key-$RANDOM$RANDOM"
+# A fresh strong key per run: the settings refuse short or placeholder keys when DEBUG is off.
+SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')"
+export SECRET_KEY
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || echo /usr/bin/chromium)}"
 export DSDW_TEST_RUN_DIR="$RUN_TMP"
+# For the fault tests (a PostgreSQL restart, a backup and restore): the throw-away cluster and its binaries.
+export DSDW_TEST_PG_BIN="$PG_BIN" DSDW_TEST_PGDATA="$PGDATA" DSDW_TEST_PG_OWNER="$PG_OWNER" DSDW_TEST_PG_PORT="$PG_PORT"
 default_shared_dir
 note "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
 note "CHROMIUM_PATH=$CHROMIUM_PATH DSDW_SHARED_DIR=${DSDW_SHARED_DIR:-(settings default)}"
@@ -140,6 +150,9 @@ if [ "$BENCH" -eq 1 ]; then
     DEBUG=1 python benchmarks/bench_recompute.py
     phase "Benchmark: PDF documents, warm WeasyPrint against headless Chromium (PostgreSQL)"
     DEBUG=1 python benchmarks/bench_reports.py
+    phase "Benchmark: load on gunicorn, open loop at ${BENCH_LOAD_RATE:-50} requests/s, then 50+5+2 users closed loop (PostgreSQL, Redis, a Celery worker)"
+    python benchmarks/bench_load.py --rate "${BENCH_LOAD_RATE:-50}" --duration "${BENCH_LOAD_SECONDS:-60}"
+    python benchmarks/bench_load.py --closed --duration "${BENCH_LOAD_SECONDS:-60}"
     exit 0
 fi
 
@@ -154,7 +167,7 @@ lint-imports --no-cache
 
 phase "Types (mypy --strict with django-stubs: scoring, score inputs, selectors, services)"
 mypy --strict indicators/scoring indicators/score_inputs.py indicators/selectors.py indicators/events.py indicators/services \
-    reporting/services reporting/selectors.py reporting/errors.py
+    reporting/services reporting/selectors.py reporting/errors.py outbox/services.py outbox/models.py outbox/celery_task.py
 
 phase "Tests (pytest $*)"
 set +e
