@@ -79,6 +79,8 @@ OTP_EXEMPT_VIEWS = frozenset(
         "logout",
         "admin:logout",
         "set_language",
+        "csp-report",  # the browser's violation reports of the very pages that lead to the code step
+        "ops:healthz",
         "otp-setup",
         "otp-qr",
         "otp-verify",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -120,6 +121,15 @@ def test_logout_and_password_reset_stay_open_before_the_code(client: Client, enr
     assert client.get(reverse("password_reset")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_csp_reports_and_the_health_check_are_not_sent_to_the_code_step(client: Client, enrolled: TOTPDevice) -> None:
+    client.force_login(enrolled.user)
+    report = {"csp-report": {"document-uri": "http://127.0.0.1/accounts/otp/verify/", "violated-directive": "style-src"}}
+    posted = client.post(reverse("csp-report"), json.dumps(report), content_type="application/csp-report")
+    assert posted.status_code == 204
+    assert client.get(reverse("ops:healthz")).status_code == 200
+    assert client.get(reverse("home")).status_code == 302  # everything else still waits for the code
 
 
 @pytest.mark.parametrize(
