@@ -128,7 +128,8 @@ def test_csp_reports_and_the_health_check_are_not_sent_to_the_code_step(client: 
     report = {"csp-report": {"document-uri": "http://127.0.0.1/accounts/otp/verify/", "violated-directive": "style-src"}}
     posted = client.post(reverse("csp-report"), json.dumps(report), content_type="application/csp-report")
     assert posted.status_code == 204
-    assert client.get(reverse("ops:healthz")).status_code == 200
+    health = client.get(reverse("ops:healthz"))  # 200 or 503 (no worker heartbeat in a test), never the code step
+    assert health.status_code in (200, 503) and health.json()["database"] == {"ok": True}
     assert client.get(reverse("home")).status_code == 302  # everything else still waits for the code
 
 
