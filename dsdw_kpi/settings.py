@@ -425,3 +425,6 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
 # file. Files are 0600; beyond DOCUMENT_CACHE_MAX_FILES the oldest are removed; 0 turns the store off.
 DOCUMENT_CACHE_DIR = Path(env_str("DOCUMENT_CACHE_DIR", str(PRIVATE_MEDIA_ROOT / "document-cache")))
 DOCUMENT_CACHE_MAX_FILES = env_int("DOCUMENT_CACHE_MAX_FILES", 2000)
+# Each process keeps a year's structure (frameworks, indicators, criteria, targets, policy) while the database's
+# structure token is unchanged (indicators/year_structure.py); 0 reads it on every request (for comparisons).
+STRUCTURE_CACHE = env_bool("STRUCTURE_CACHE", True)

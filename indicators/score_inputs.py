@@ -1,8 +1,9 @@
 """Selector: the plain inputs of the one scorecard computation, for one unit or a whole year, in fixed queries.
 
-``scorecard_inputs`` loads a fiscal year's frameworks, assignments with criteria, results with milestones and
-province rows, province targets and the scoring policy in about fifteen queries, however many units, rounds and
-indicators it covers, and turns them into ``unit_scorecard.ScorecardInput`` values. The live unit round page, the
+``scorecard_inputs`` takes a fiscal year's structure — frameworks, assignments with criteria, province targets and
+the scoring policy — from ``year_structure`` (read once per process, kept while the database's structure token is
+unchanged), loads the results with their milestones and province rows in three queries, however many units, rounds
+and indicators it covers, and turns them into ``unit_scorecard.ScorecardInput`` values. The live unit round page, the
 stored recompute (reporting) and the freshness check of a stored scorecard all read through here.
 """
 
@@ -14,9 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
-
-from indicators import prefetch, scoring
+from indicators import prefetch, scoring, year_structure
 from indicators.criteria_spec import measurement_for
 from indicators.models import (
     Assignment,
@@ -24,23 +23,20 @@ from indicators.models import (
     Framework,
     MilestoneCompletion,
     OrgUnit,
-    ProvinceTarget,
     Result,
     Round,
-    ScoringPolicy,
     SubUnitResult,
 )
 from indicators.scoring import scorecard as pure
+from indicators.year_structure import HOUSEHOLD_CODE
 
-HOUSEHOLD_CODE = "HOUSEHOLD"
 # A criteria spec and its parsed form (None when the engine refuses it: the computation says why on the line).
-_Spec = tuple[dict[str, Any], scoring.Criteria | None] | None  # the division's household indicator is scored from its provinces (DOMAIN §4.h)
+_Spec = tuple[dict[str, Any], scoring.Criteria | None] | None
 
 
 def policy_for_year(fiscal_year_id: int) -> scoring.ScoringPolicy:
     """The year's scoring policy for the engine (the defaults when the year has none)."""
-    policy = ScoringPolicy.objects.filter(fiscal_year_id=fiscal_year_id).first()
-    return policy.to_engine() if policy else scoring.DEFAULT_POLICY
+    return year_structure.year_policy(fiscal_year_id)
 
 
 @dataclass(frozen=True)
@@ -60,54 +56,6 @@ class YearInputs:
     fiscal_year: FiscalYear
     policy: scoring.ScoringPolicy
     units: dict[tuple[int, int], UnitRoundInput | None]  # (org_unit id, round id) -> inputs, None = no framework
-
-
-class _Frameworks:
-    """The year's frameworks and who they apply to, resolved in memory (DOMAIN §1.8)."""
-
-    def __init__(self, fiscal_year_id: int) -> None:
-        self.by_pk = {f.pk: f for f in Framework.objects.filter(fiscal_year_id=fiscal_year_id).order_by("pk")}
-        self.units: dict[int, list[int]] = defaultdict(list)
-        self.types: dict[int, list[int]] = defaultdict(list)
-        unit_links = Framework.org_units.through.objects.filter(framework_id__in=self.by_pk)
-        for framework_id, unit_id in unit_links.values_list("framework_id", "orgunit_id"):
-            self.units[unit_id].append(framework_id)
-        type_links = Framework.unit_types.through.objects.filter(framework_id__in=self.by_pk)
-        for framework_id, type_id in type_links.values_list("framework_id", "unittype_id"):
-            self.types[type_id].append(framework_id)
-
-    def unit_ids(self) -> set[int]:
-        return set(self.units)
-
-    def for_unit(self, unit: OrgUnit, *, approved_only: bool) -> tuple[Framework | None, bool]:
-        """(framework, approved): the unit's own approved framework, else its unit type's, else (unless
-        ``approved_only``) a draft attached to it — the department's stays a draft while its targets are unpublished."""
-        own = [self.by_pk[pk] for pk in self.units.get(unit.pk, ())]
-        approved = [f for f in own if f.status == Framework.Status.APPROVED]
-        if approved:
-            return sorted(approved, key=lambda f: (not f.is_demo, f.pk))[0], True
-        if unit.unit_type_id is not None:
-            typed = [self.by_pk[pk] for pk in self.types.get(unit.unit_type_id, ())]
-            typed = [f for f in typed if f.status == Framework.Status.APPROVED]
-            if typed:
-                return min(typed, key=lambda f: f.pk), True
-        if approved_only or not own:
-            return None, False
-        return sorted(own, key=lambda f: (not f.is_demo, f.pk))[0], False
-
-
-def _assignments(framework_ids: Iterable[int]) -> dict[int, list[Assignment]]:
-    rows = (
-        Assignment.objects.filter(framework_id__in=list(framework_ids))
-        .select_related("definition")
-        .prefetch_related(Prefetch("definition__criteria", queryset=prefetch.criteria_with_levels()),
-                          "applies_to_unit_types")
-        .order_by("order", "number", "pk")
-    )
-    by_framework: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in rows:
-        by_framework[assignment.framework_id].append(assignment)
-    return by_framework
 
 
 @dataclass
@@ -136,11 +84,6 @@ def _results(round_ids: list[int], unit_ids: list[int]) -> _Loaded:
     return loaded
 
 
-def _applicability(assignments: dict[int, list[Assignment]]) -> dict[int, frozenset[int]]:
-    """The unit types each assignment is limited to (empty = every unit of the framework), read once."""
-    return {a.pk: frozenset(t.pk for t in a.applies_to_unit_types.all()) for members in assignments.values() for a in members}
-
-
 def scorecard_inputs(
     *,
     fiscal_year_id: int,
@@ -166,28 +109,21 @@ def scorecard_inputs(
             rounds = [r for r in rounds if r.pk in wanted_rounds]
     for round_ in rounds:
         round_.fiscal_year = fiscal_year
-    frameworks = _Frameworks(fiscal_year_id)
+    structure = year_structure.year_view(fiscal_year_id)
     if loaded_units is not None:
         units = {u.pk: u for u in loaded_units}
     else:
         if unit_ids is None:
-            ids = frameworks.unit_ids() | set(
+            ids = structure.structure.unit_ids() | set(
                 Result.objects.filter(round__fiscal_year_id=fiscal_year_id).values_list("org_unit_id", flat=True)
                 .distinct()
             )
         else:
             ids = set(unit_ids)
         units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
-    chosen = {pk: frameworks.for_unit(unit, approved_only=approved_only) for pk, unit in units.items()}
-    used = {framework.pk for framework, _ in chosen.values() if framework is not None}
-    assignments = _assignments(used)
-    for framework_id, members in assignments.items():
-        for assignment in members:
-            assignment.framework = frameworks.by_pk[framework_id]  # criteria_for() reads the scale
-    limited_to = _applicability(assignments)
+    chosen = {pk: structure.for_unit(unit, approved_only=approved_only) for pk, unit in units.items()}
     loaded = _results([r.pk for r in rounds], list(units))
-    households = ProvinceTarget.objects.filter(definition__fiscal_year_id=fiscal_year_id, definition__code=HOUSEHOLD_CODE)
-    targets: dict[tuple[int, int], ProvinceTarget] = {(t.definition_id, t.province_id): t for t in households}
+    limited_to = structure.structure.limited_to
     specs: dict[tuple[int, int], _Spec] = {}
     out: dict[tuple[int, int], UnitRoundInput | None] = {}
     for unit_id, unit in units.items():
@@ -197,13 +133,14 @@ def scorecard_inputs(
                 out[(unit_id, round_.pk)] = None
                 continue
             applicable = tuple(
-                a for a in assignments.get(framework.pk, ())
+                a for a in structure.assignments(framework.pk)
                 if not limited_to[a.pk] or unit.unit_type_id in limited_to[a.pk]
             )
             out[(unit_id, round_.pk)] = _unit_round(
-                unit, round_, framework, approved, applicable, loaded, targets, specs, fiscal_year
+                unit, round_, framework, approved, applicable, loaded, structure.structure.household_targets, specs,
+                fiscal_year,
             )
-    return YearInputs(fiscal_year, policy_for_year(fiscal_year_id), out)
+    return YearInputs(fiscal_year, structure.structure.policy, out)
 
 
 def _spec(assignment: Assignment, round_number: int, cache: dict[tuple[int, int], _Spec]) -> _Spec:
@@ -229,7 +166,7 @@ def _unit_round(
     approved: bool,
     members: tuple[Assignment, ...],
     loaded: _Loaded,
-    targets: dict[tuple[int, int], ProvinceTarget],
+    targets: dict[tuple[int, int], Decimal],
     specs: dict[tuple[int, int], _Spec],
     fiscal_year: FiscalYear,
 ) -> UnitRoundInput:
@@ -251,7 +188,7 @@ def _unit_round(
                     pure.ProvinceInput(
                         name=row.province.name_th if row.province else str(row.province_id),
                         done=row.numerator,
-                        target=_target(targets.get((assignment.definition_id, row.province_id or 0))),
+                        target=targets.get((assignment.definition_id, row.province_id or 0)),
                     )
                     for row in loaded.provinces.get(result.pk, ())
                 )
@@ -269,10 +206,6 @@ def _unit_round(
         lines=tuple(lines),
     )
     return UnitRoundInput(unit, round_, framework, members, found, data)
-
-
-def _target(target: ProvinceTarget | None) -> Decimal | None:
-    return None if target is None else Decimal(target.target)
 
 
 def unit_round_inputs(*, org_unit: OrgUnit, round: Round, approved_only: bool = False) -> tuple[UnitRoundInput | None, scoring.ScoringPolicy]:  # noqa: A002

@@ -166,7 +166,7 @@ phase "Dependency rules (lint-imports, see .importlinter and docs/architecture.m
 lint-imports --no-cache
 
 phase "Types (mypy --strict with django-stubs: scoring, score inputs, selectors, services)"
-mypy --strict indicators/scoring indicators/score_inputs.py indicators/selectors.py indicators/events.py indicators/services \
+mypy --strict indicators/scoring indicators/score_inputs.py indicators/year_structure.py indicators/selectors.py indicators/events.py indicators/services \
     reporting/services reporting/selectors.py reporting/errors.py outbox/services.py outbox/models.py outbox/celery_task.py
 
 phase "Tests (pytest $*)"

@@ -13,6 +13,7 @@ from indicators.models.results import (
     Result,
     SubUnitResult,
 )
+from indicators.models.structure import StructureVersion
 
 __all__ = [
     "Assignment",
@@ -34,6 +35,7 @@ __all__ = [
     "Round",
     "ScoringPolicy",
     "StrategicLink",
+    "StructureVersion",
     "SubUnitResult",
     "UnitEntryWindow",
     "UnitType",
