@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.file_checks import ACCEPT_ATTRIBUTE
 from indicators.forms.fields import NarrativeField
+from indicators.forms.rendering import ENTRY_RENDERER
 from indicators.models import EvidenceFile
 
 DESCRIPTION_MAX_CHARS = int(EvidenceFile._meta.get_field("description_th").max_length or 0)
@@ -16,6 +17,8 @@ DESCRIPTION_MAX_CHARS = int(EvidenceFile._meta.get_field("description_th").max_l
 
 class EvidenceUploadForm(forms.Form):
     """A file for the result (or one milestone level); type, size and content are checked by evidence_add."""
+
+    default_renderer = ENTRY_RENDERER
 
     file = forms.FileField(label=_("ไฟล์หลักฐาน"), error_messages={
         "required": _("กรุณาเลือกไฟล์"), "empty": _("ไฟล์ว่างเปล่า"), "invalid": _("ไม่ได้รับไฟล์ กรุณาเลือกไฟล์อีกครั้ง"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.forms.fields import ThaiDateField, narrative_field
+from indicators.forms.rendering import ENTRY_RENDERER
 from indicators.models import MilestoneCompletion, Result
 
 
@@ -33,6 +34,8 @@ def milestone_steps(spec: dict[str, Any]) -> list[tuple[str, list[str] | None]]:
 
 class MilestoneStepForm(forms.Form):
     """Done or not, when, and with what evidence — one row per deliverable (DOMAIN.md §4.c)."""
+
+    default_renderer = ENTRY_RENDERER
 
     done = forms.BooleanField(label=_("ดำเนินการแล้ว"), required=False)
     done_on = ThaiDateField(label=_("วันที่ดำเนินการ"))

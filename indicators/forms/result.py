@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.forms.fields import ThaiDateField, ThaiDecimalField, narrative_field
+from indicators.forms.rendering import ENTRY_RENDERER
 from indicators.forms.rules import MODE_BREAKDOWN, MODE_RATIO, MODE_VALUE, apply_mode, check_values, entry_fields
 from indicators.models import Assignment, Criteria, IndicatorDefinition, Result
 
@@ -70,6 +71,8 @@ NARRATIVE_FIELDS = ("actions_th", "supporting_factors_th", "obstacles_th", "sugg
 
 class ResultForm(forms.Form):
     """The numbers and narrative of one result; fields that do not fit the indicator's shape are removed."""
+
+    default_renderer = ENTRY_RENDERER
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     mode = forms.ChoiceField(

@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.breakdown_totals import breakdown_totals
 from indicators.forms.fields import ThaiDecimalField
+from indicators.forms.rendering import ENTRY_RENDERER
 from indicators.forms.rules import SUM_NOT_ABOVE_ZERO
 from indicators.models import OrgUnit, Result
 
 
 class SubUnitRowForm(forms.Form):
     """One row of the per-unit table (document 000, indicator 3.1: 14 shelters); blank rows are skipped."""
+
+    default_renderer = ENTRY_RENDERER
 
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, widget=forms.HiddenInput)
     label_th = forms.CharField(label=_("หน่วยงาน"), required=False, max_length=300)
@@ -84,7 +87,7 @@ class BaseSubUnitFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
 
 SubUnitFormSet = forms.formset_factory(SubUnitRowForm, formset=BaseSubUnitFormSet, extra=2, max_num=200,
-                                       validate_max=True)
+                                       validate_max=True, renderer=ENTRY_RENDERER)
 
 
 def sub_unit_initial(result: Result | None, units: list[OrgUnit]) -> list[dict[str, Any]]:

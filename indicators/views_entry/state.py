@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -52,19 +52,22 @@ from indicators.templatetags.thai_dates import thai_date
 
 
 def _assignments() -> QuerySet[Assignment]:
-    return Assignment.objects.select_related(
-        "definition__supervisor__org_unit", "supervisor__org_unit", "framework__fallback_reviewer", "parent"
-    ).prefetch_related(
-        Prefetch("definition__criteria", queryset=prefetch.criteria_with_levels()),
-        "definition__baselines",
-        "applies_to_unit_types",
-        "collectors",
-        "definition__data_collectors",
-        Prefetch("children", queryset=Assignment.objects.order_by("order", "number", "pk")),  # same framework
+    """The assignment with what every request of the page reads: its definition, framework (criteria_for reads its
+    scale, reviewers_of its fallback reviewer), supervisors, criteria, and whether it has sub-indicators.
+
+    Shown-only relations (baselines, collectors, evidence) are read by _render, so a save that redirects never
+    loads them; the joins are as few as the page needs, since building a wide joined row costs more CPU here than the
+    query's round trip.
+    """
+    return (
+        Assignment.objects.select_related("definition__supervisor", "supervisor", "framework__fallback_reviewer")
+        .annotate(has_children=Exists(Assignment.objects.filter(parent=OuterRef("pk"))))
+        .prefetch_related(Prefetch("definition__criteria", queryset=prefetch.criteria_with_levels()))
     )
 
 
 def _results() -> QuerySet[Result]:
+    """A result with everything any page built on it may show (the conflict page, the evidence pages)."""
     return Result.objects.select_related(
         "round__fiscal_year", "org_unit", "updated_by__person", "submitted_by__person", "reviewed_by__person"
     ).prefetch_related(
@@ -72,6 +75,24 @@ def _results() -> QuerySet[Result]:
         Prefetch("sub_results", queryset=prefetch.sub_results()),
         Prefetch("evidence_files", queryset=prefetch.evidence_files()),
     )
+
+
+def _result_of(assignment: Assignment, unit: OrgUnit, round_: Round, criteria: Criteria | None) -> Result | None:
+    """The unit's result with the rows its shape reads: milestones for milestone criteria (the score counts them),
+    the breakdown table for a ratio with modes; its assignment, unit and round are the objects the page already
+    holds (the same rows: the query filters by them) rather than joined again."""
+    related: list[Any] = []  # Prefetch objects of different relations
+    if criteria is not None and criteria.method == Criteria.Method.MILESTONES:
+        related.append(Prefetch("milestones", queryset=prefetch.milestones()))
+    if entry_shape(assignment, criteria).modes:
+        related.append(Prefetch("sub_results", queryset=prefetch.sub_results()))
+    result = (
+        Result.objects.select_related("updated_by__person").prefetch_related(*related)
+        .filter(assignment=assignment, org_unit=unit, round=round_).order_by("pk").first()  # unique
+    )
+    if result is not None:
+        result.assignment, result.org_unit, result.round = assignment, unit, round_
+    return result
 
 
 def sub_unit_candidates(unit: OrgUnit, be_year: int) -> list[OrgUnit]:
@@ -126,7 +147,7 @@ def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int
     round_ = get_object_or_404(Round.objects.select_related("fiscal_year"), pk=round_id)
     unit = get_object_or_404(OrgUnit, pk=unit_id)
     assignment = get_object_or_404(_assignments(), pk=assignment_id, framework__fiscal_year_id=round_.fiscal_year_id)
-    result = _results().filter(assignment=assignment, org_unit=unit, round=round_).order_by("pk").first()  # unique
+    result = _result_of(assignment, unit, round_, assignment.criteria_for(round_.number))
     probe = result or Result(assignment=assignment, org_unit=unit, round=round_)
     can_report = can_report_for(request.user, unit)  # asked once: the view check and the editability reuse it
     if not (can_report or can_view_result(request.user, probe)):
@@ -135,7 +156,7 @@ def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int
         framework = selectors.framework_for_unit(org_unit=unit, fiscal_year_id=round_.fiscal_year_id)
         if framework is None or framework.pk != assignment.framework_id or not selectors.applies_to(assignment, unit):
             raise Http404(_("ตัวชี้วัดนี้ไม่ได้อยู่ในกรอบตัวชี้วัดของหน่วยงาน"))
-    if assignment.children.all():
+    if assignment.has_children:  # type: ignore[attr-defined]  # annotated by _assignments()
         raise Http404(_("ตัวชี้วัดหลักรายงานผลผ่านตัวชี้วัดย่อย"))
     criteria = assignment.criteria_for(round_.number)
     spec = None
@@ -167,7 +188,7 @@ class EntryForms:
 
 def _forms(entry: Entry, data: Any = None, files: Any = None, evidence: EvidenceUploadForm | None = None) -> EntryForms:
     result = entry.result
-    sub_rows = list(result.sub_results.all()) if result else []
+    sub_rows = list(result.sub_results.all()) if result and entry.shape.modes else []  # no table without modes
     levels = (
         [(label, text) for _name, cells in printed_levels(entry.criteria) for label, text, defined in cells if defined]
         if entry.criteria and entry.shape.kind == "maturity"
@@ -240,6 +261,8 @@ def _render(
 ) -> HttpResponse:
     definition = entry.assignment.definition
     result = entry.result
+    if result is not None:  # not read before: a save that redirects does not need them (kept when already read)
+        prefetch_related_objects([result], Prefetch("evidence_files", queryset=prefetch.evidence_files()))
     evidence_by_level: dict[str, list[EvidenceFile]] = {}
     for item in result.evidence_files.all() if result else []:
         evidence_by_level.setdefault(item.milestone_level, []).append(item)
@@ -301,7 +324,8 @@ def _max_upload_mb() -> int:
 
 
 def _sub_totals(entry: Entry) -> tuple[Decimal, Decimal] | None:
-    if entry.result is None:
+    """The breakdown table's totals (shown only with the table, i.e. when the shape has modes)."""
+    if entry.result is None or not entry.shape.modes:
         return None
     rows = list(entry.result.sub_results.all())
     if not rows:
