@@ -50,10 +50,9 @@ def _year_of_round(round_id: int | None) -> int | None:
 
 
 def _unit_round_of_result(result: Result, reason: str) -> None:
-    announce(
-        fiscal_year_id=_year_of_round(result.round_id), org_unit_id=result.org_unit_id, round_id=result.round_id,
-        reason=reason,
-    )
+    # a round never moves to another year: the round the saving code holds (if any) tells it without a query
+    year = result.round.fiscal_year_id if Result.round.is_cached(result) else _year_of_round(result.round_id)
+    announce(fiscal_year_id=year, org_unit_id=result.org_unit_id, round_id=result.round_id, reason=reason)
 
 
 def _of_result_id(result_id: int | None, reason: str) -> None:

@@ -44,6 +44,7 @@ RESULT_FIELDS = frozenset({
 })
 EDITABLE_STATUSES = (Result.Status.NOT_REPORTED, Result.Status.DRAFT, Result.Status.RETURNED)
 
+RELATION_FIELDS = [field.name for field in Result._meta.concrete_fields if field.is_relation]
 FIELD_LABELS = {name: str(getattr(Result._meta.get_field(name), "verbose_name", name)) for name in RESULT_FIELDS}
 
 
@@ -180,6 +181,7 @@ def result_save(
     if result is None:
         result = Result(assignment=assignment, org_unit=org_unit, round=round, created_by=actor, is_demo=is_demo)
     else:
+        result.assignment, result.org_unit, result.round = assignment, org_unit, round  # the rows it was found by
         if expected_version is not None and expected_version != result.version:
             raise _stale(result, _stale_changes(result, expected_version))
         result.version += 1
@@ -197,7 +199,9 @@ def result_save(
     if creating:
         _insert(result, actor)
     else:
-        result.full_clean()
+        # The keys and people of an existing row are not changed here (the actor is the signed-in user): no query
+        # for each one's existence, nor for the uniqueness of keys that stay as they are; the values are checked.
+        result.full_clean(exclude=RELATION_FIELDS)
         _history(result, actor)
         result.save()
     if reason or creating:
