@@ -24,6 +24,9 @@ STATIC_ORIGIN = "https://dsdw-kpi.invalid/"
 BASE_STYLESHEET = "reporting/pdf.css"
 #: Extra CSS strings kept parsed per thread (the kinds' page CSS; the book's varies with the document).
 MAX_CACHED_SHEETS = 32
+#: Entries of the per-thread image cache (decoded pictures and their encoded streams, keyed by URL) before it is
+#: emptied: the documents use a handful (the watermarks of each page size, the static pictures they link).
+MAX_CACHED_IMAGES = 64
 
 
 def _collected_static(relative: str) -> str | None:
@@ -70,6 +73,7 @@ class _Styles(threading.local):
     fonts: FontConfiguration
     base: CSS
     sheets: dict[str, CSS]
+    images: dict[str, Any]
 
     def current(self) -> _Styles:
         path = finders.find(BASE_STYLESHEET)
@@ -83,6 +87,7 @@ class _Styles(threading.local):
                 font_config=self.fonts,
             )
             self.sheets = {}
+            self.images = {}
             self.key = key
         return self
 
@@ -113,7 +118,11 @@ def layout_pdf(html: str, *, base_url: str | None = None, stylesheets: list[Any]
     styles = _styles.current()
     extra = [styles.sheet(sheet) if isinstance(sheet, str) else sheet for sheet in stylesheets or []]
     document = HTML(string=html, base_url=base_url or STATIC_ORIGIN, url_fetcher=styles.fetcher)
-    return document.render(stylesheets=[styles.base, *extra], font_config=styles.fonts)
+    if len(styles.images) > MAX_CACHED_IMAGES:
+        styles.images.clear()
+    # WeasyPrint's image cache, kept per thread: the draft watermark (a data: URL, the same picture for every
+    # document of a page size) is decoded once, not for every document (a third of a draft scorecard's layout).
+    return document.render(stylesheets=[styles.base, *extra], font_config=styles.fonts, cache=styles.images)
 
 
 def write_pdf(document: Document) -> bytes:
