@@ -100,11 +100,13 @@ def scorecard_state(*, org_unit: OrgUnit, round: Round) -> ScorecardState | None
     if inputs is None:
         return None
     stored = (
-        Scorecard.objects.select_related("framework", "round__fiscal_year", "org_unit", "frozen_by")
-        .filter(org_unit=org_unit, round=round)
+        Scorecard.objects.filter(org_unit=org_unit, round=round)
         .order_by("pk")  # one row per unit-round: the default ordering's joins would buy nothing
         .first()
     )
+    if stored is not None:  # the caller's rows, not joined again (framework and frozen_by: read only if asked for)
+        stored.org_unit = org_unit
+        stored.round = round
     current = unit_scorecard.fingerprint(inputs.data, policy)
     if stored is not None and stored.status != Scorecard.Status.FAILED and "status_counts" in (stored.payload or {}):
         card = unit_scorecard.from_json(stored.payload)
