@@ -152,7 +152,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: a login refused by the lockout stops here, before any password is hashed (django-axes' check).
     "dsdw_kpi.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's person in the same query (replaced the plain ModelBackend in
+    # the upgrade of 2026-12: sessions signed in before it ask their users to sign in once more)
+    "dsdw_kpi.accounts.backends.ModelBackendWithPerson",
 ]
 # Failed logins counted per username AND per client address: either reaching the limit locks (the right password
 # included) for AXES_COOLOFF_MINUTES (0 = until an administrator unlocks: admin "Access attempts" or

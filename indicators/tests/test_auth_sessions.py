@@ -111,3 +111,30 @@ def test_sessions_can_end_when_the_browser_closes(client: Client, member: Any, s
     client.logout()
     login_post(client, member.username, PASSWORD)
     assert client.cookies["sessionid"]["max-age"] != ""
+
+
+def test_a_signed_in_request_reads_the_user_and_person_in_one_query(client, django_user_model):
+    """The sign-in backend joins the person: pages that ask for the role or units do not query it again."""
+    from django.contrib.auth import SESSION_KEY, get_user
+    from django.http import HttpRequest
+
+    from indicators.models import Person
+    from indicators.permissions import person_of
+
+    user = django_user_model.objects.create_user("joined", password=PASSWORD)
+    Person.objects.create(user=user, full_name="ผู้ใช้ทดสอบการอ่านครั้งเดียว", role=Person.Role.STAFF)
+    assert login_post(client, "joined", PASSWORD).status_code == 302
+    request = HttpRequest()
+    request.session = client.session
+    assert request.session[SESSION_KEY] == str(user.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = get_user(request)
+        person = person_of(signed_in)
+    assert person is not None and person.full_name == "ผู้ใช้ทดสอบการอ่านครั้งเดียว"
+    assert len(queries.captured_queries) == 1
+    without = django_user_model.objects.create_user("alone", password=PASSWORD)
+    other = Client()
+    assert login_post(other, "alone", PASSWORD).status_code == 302
+    request.session = other.session
+    assert person_of(get_user(request)) is None and get_user(request).pk == without.pk
