@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://... python benchmarks/profile_requests.py    # a scratch PostgreSQL database (FLUSHED)
     python benchmarks/profile_requests.py --profile "entry page"   # plus the 30 costliest functions (cProfile)
     python benchmarks/profile_requests.py --middleware             # plus the cost of each middleware
+    python benchmarks/profile_requests.py --structure-cache        # plus each endpoint without the structure cache
 
 Builds the population of benchmarks/bench_load.py (a few staff, supervisors and directors) with the units'
 scorecards stored, then requests each endpoint of the load mix --repeat times: the staff's unit page, entry page
@@ -144,6 +145,25 @@ def profile(call: Call, repeat: int, top: int) -> str:
     return out.getvalue()
 
 
+def compare_structure_cache(endpoints: dict[str, Call], repeat: int) -> None:
+    """Each endpoint with the year structure read on every request (the alternative) and kept (the default), in
+    alternating blocks so both see the same machine; medians of CPU ms and the ratio off/on."""
+    print(f"\n{'endpoint':<16}{'cache off ms':>14}{'cache on ms':>13}{'off/on':>8}{'queries off/on':>16}")
+    for name, call in endpoints.items():
+        if name == "approve":  # each call uses up one of the supervisor's submitted results
+            continue
+        runs: dict[bool, list[float]] = {False: [], True: []}
+        counts: dict[bool, int] = {}
+        for _ in range(3):
+            for enabled in (False, True):
+                with override_settings(STRUCTURE_CACHE=enabled):
+                    call()  # warm (the cache: filled)
+                    times, counts[enabled] = measure(call, max(1, repeat // 3))
+                runs[enabled].extend(times)
+        off, on = statistics.median(runs[False]), statistics.median(runs[True])
+        print(f"{name:<16}{off:>14.1f}{on:>13.1f}{off / on:>8.2f}{f'{counts[False]}/{counts[True]}':>16}")
+
+
 def middleware_costs(population: Population, repeat: int) -> list[tuple[str, float]]:
     """CPU ms the unit page saves when each optional middleware is left out (median of ``repeat``)."""
 
@@ -174,6 +194,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--queries", default="", help="endpoint name whose SQL to print, or 'all'")
     parser.add_argument("--middleware", action="store_true", help="also measure each middleware on the unit page")
+    parser.add_argument("--structure-cache", action="store_true",
+                        help="also measure each endpoint with the year structure cache off (STRUCTURE_CACHE=0), "
+                             "alternating with it on, and print the ratio")
     args = parser.parse_args()
     if args.repeat > 55:
         raise SystemExit("--repeat: at most 55 (each repetition approves one of the supervisor's 60 results)")
@@ -201,6 +224,8 @@ def main() -> None:
     for name, call in endpoints.items():
         times, queries = measure(call, args.repeat)
         print(f"{name:<16}{statistics.median(times):>15.1f}{statistics.mean(times):>13.1f}{queries:>9}")
+    if args.structure_cache:
+        compare_structure_cache(endpoints, args.repeat)
     for name, call in endpoints.items():
         if args.queries in ("all", name):
             with CaptureQueriesContext(connection) as queries:
