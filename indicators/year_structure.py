@@ -52,6 +52,8 @@ class YearStructure:
     limited_to: dict[int, frozenset[int]]  # assignment id -> unit types it is limited to (empty = every unit)
     household_targets: dict[tuple[int, int], Decimal]  # (definition id, province id) -> target
     policy: scoring.ScoringPolicy
+    framework_of: dict[int, int]  # assignment id -> its framework id
+    parents: frozenset[int]  # ids of the assignments that have sub-indicators
 
     def unit_ids(self) -> set[int]:
         return set(self.framework_units)
@@ -90,6 +92,13 @@ class YearView:
         if framework_id not in self._frameworks:
             self._frameworks[framework_id] = copy.copy(self.structure.frameworks[framework_id])
         return self._frameworks[framework_id]
+
+    def assignment(self, assignment_id: int) -> Assignment | None:
+        """One assignment of the year (a private copy, as ``assignments``), None when the year has no such one."""
+        framework_id = self.structure.framework_of.get(assignment_id)
+        if framework_id is None:
+            return None
+        return next(a for a in self.assignments(framework_id) if a.pk == assignment_id)
 
     def assignments(self, framework_id: int) -> tuple[Assignment, ...]:
         """The framework's assignments, each with its own copy of its definition and this view's framework."""
@@ -198,4 +207,6 @@ def _load_structure(fiscal_year_id: int) -> YearStructure:
         limited_to=limited_to,
         household_targets={(t.definition_id, t.province_id): Decimal(t.target) for t in households},
         policy=_load_policy(fiscal_year_id),
+        framework_of={a.pk: a.framework_id for members in assignments.values() for a in members},
+        parents=frozenset(a.parent_id for members in assignments.values() for a in members if a.parent_id),
     )

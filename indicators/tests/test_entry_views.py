@@ -24,6 +24,7 @@ from indicators.models import (
     EvidenceFile,
     FiscalYear,
     Framework,
+    IndicatorDefinition,
     MilestoneCompletion,
     OrgUnit,
     Person,
@@ -922,3 +923,28 @@ def test_a_save_locks_the_result_row_alone_and_asks_about_the_reporter_once(clie
         locks = [q["sql"] for q in queries.captured_queries if " FOR UPDATE" in q["sql"]]
         result_locks = [sql for sql in locks if sql.startswith('SELECT "indicators_result"."id"')]
         assert result_locks and all("JOIN" not in sql for sql in result_locks)
+
+
+def test_the_entry_page_names_the_supervisor_as_the_people_table_has_it_now(client, staff_user, kks, round1, div3,
+                                                                            supervisor):
+    """The assignment comes from the year structure, kept between requests; the people it names are not part of
+    it and are read on every request: a renamed supervisor shows at once."""
+    client.force_login(staff_user)
+    url = entry_url(round1, div3, assignment(kks, "BUDGET"))
+    assert "คุณsupervisor ทดสอบ" in page_text(client.get(url))
+    Person.objects.filter(user=supervisor).update(full_name="ผู้กำกับคนใหม่", phone="02-111-2222")
+
+    html = page_text(client.get(url))
+
+    assert "ผู้กำกับคนใหม่" in html and "02-111-2222" in html and "คุณsupervisor ทดสอบ" not in html
+
+
+def test_an_assignment_of_another_year_is_not_found_on_the_entry_page(client, staff_user, kks, round1, div3):
+    other_year = FiscalYear.objects.create(be_year=2598, start_date="2054-10-01", end_date="2055-09-30")
+    elsewhere = Framework.objects.create(fiscal_year=other_year, level=Framework.Level.DIVISION, name_th="กรอบปีอื่น",
+                                         status=Framework.Status.APPROVED)
+    item = Assignment.objects.create(framework=elsewhere, definition=IndicatorDefinition.objects.create(
+        fiscal_year=other_year, code="ELSEWHERE", name_th="ตัวชี้วัดปีอื่น"), number="1", order=1, weight=Decimal(10))
+    client.force_login(staff_user)
+
+    assert client.get(entry_url(round1, div3, item)).status_code == 404

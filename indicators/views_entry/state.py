@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from indicators import prefetch, scoring, selectors
+from indicators import prefetch, scoring, selectors, year_structure
 from indicators.breakdown_totals import breakdown_totals
 from indicators.criteria_spec import printed_levels
 from indicators.forms import (
@@ -36,6 +36,7 @@ from indicators.models import (
     Criteria,
     EvidenceFile,
     OrgUnit,
+    Person,
     Result,
     Round,
 )
@@ -51,19 +52,20 @@ from indicators.templatetags.thai_dates import thai_date
 # ---- reads (fixed number of queries per page) ------------------------------------------------------------------
 
 
-def _assignments() -> QuerySet[Assignment]:
-    """The assignment with what every request of the page reads: its definition, framework (criteria_for reads its
-    scale, reviewers_of its fallback reviewer), supervisors, criteria, and whether it has sub-indicators.
-
-    Shown-only relations (baselines, collectors, evidence) are read by _render, so a save that redirects never
-    loads them; the joins are as few as the page needs, since building a wide joined row costs more CPU here than the
-    query's round trip.
-    """
-    return (
-        Assignment.objects.select_related("definition__supervisor", "supervisor", "framework__fallback_reviewer")
-        .annotate(has_children=Exists(Assignment.objects.filter(parent=OuterRef("pk"))))
-        .prefetch_related(Prefetch("definition__criteria", queryset=prefetch.criteria_with_levels()))
-    )
+def _assignment(round_: Round, assignment_id: int) -> Assignment:
+    """The assignment, from the year's structure (indicators/year_structure.py: its definition, framework, criteria
+    and levels, read once per process while they are unchanged), with the people the page names read in one query:
+    the indicator's supervisors and the framework's fallback reviewer. 404 outside the round's year."""
+    assignment = year_structure.year_view(round_.fiscal_year_id).assignment(assignment_id)
+    if assignment is None:
+        raise Http404(_("ไม่พบตัวชี้วัด"))
+    definition, framework = assignment.definition, assignment.framework
+    wanted = {assignment.supervisor_id, definition.supervisor_id, framework.fallback_reviewer_id} - {None}
+    people = Person.objects.in_bulk(wanted) if wanted else {}
+    assignment.supervisor = people.get(assignment.supervisor_id)  # type: ignore[arg-type]
+    definition.supervisor = people.get(definition.supervisor_id)  # type: ignore[arg-type]
+    framework.fallback_reviewer = people.get(framework.fallback_reviewer_id)  # type: ignore[arg-type]
+    return assignment
 
 
 def _results() -> QuerySet[Result]:
@@ -146,7 +148,7 @@ def _editability(
 def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int) -> Entry:
     round_ = get_object_or_404(Round.objects.select_related("fiscal_year"), pk=round_id)
     unit = get_object_or_404(OrgUnit, pk=unit_id)
-    assignment = get_object_or_404(_assignments(), pk=assignment_id, framework__fiscal_year_id=round_.fiscal_year_id)
+    assignment = _assignment(round_, assignment_id)
     result = _result_of(assignment, unit, round_, assignment.criteria_for(round_.number))
     probe = result or Result(assignment=assignment, org_unit=unit, round=round_)
     can_report = can_report_for(request.user, unit)  # asked once: the view check and the editability reuse it
@@ -156,7 +158,7 @@ def _entry(request: HttpRequest, round_id: int, unit_id: int, assignment_id: int
         framework = selectors.framework_for_unit(org_unit=unit, fiscal_year_id=round_.fiscal_year_id)
         if framework is None or framework.pk != assignment.framework_id or not selectors.applies_to(assignment, unit):
             raise Http404(_("ตัวชี้วัดนี้ไม่ได้อยู่ในกรอบตัวชี้วัดของหน่วยงาน"))
-    if assignment.has_children:  # type: ignore[attr-defined]  # annotated by _assignments()
+    if assignment.pk in year_structure.year_structure(round_.fiscal_year_id).parents:
         raise Http404(_("ตัวชี้วัดหลักรายงานผลผ่านตัวชี้วัดย่อย"))
     criteria = assignment.criteria_for(round_.number)
     spec = None
