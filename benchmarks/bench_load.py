@@ -274,18 +274,29 @@ def machine_busy() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
-def postgres_pids() -> list[int]:
-    """The PostgreSQL server of DATABASE_URL and its backends (when it runs on this machine)."""
+def postgres_postmaster() -> int | None:
+    """The PostgreSQL server of DATABASE_URL (when it runs on this machine; None otherwise)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = int(cursor.fetchone()[0])
     try:
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
-        return []  # another machine (or another PID namespace): not measured
-    return [postmaster, *children(postmaster)]
+        return None  # another machine (or another PID namespace): not measured
+
+
+def postgres_ticks(postmaster: int) -> int:
+    """CPU ticks of the server so far: the postmaster and its live backends, plus the backends that have ended (the
+    kernel adds a reaped child's time to its parent's cutime and cstime), so connections opened or closed during the
+    run are all counted."""
+    try:
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    ended = int(fields[13]) + int(fields[14])  # cutime, cstime (fields 16 and 17 of proc(5))
+    return ended + process_ticks([postmaster, *children(postmaster)])
 
 
 # ---- the servers -------------------------------------------------------------------------------------------------
@@ -574,7 +585,7 @@ def main() -> None:
     population = prepare(args.staff, args.supervisors, args.directors)
     print(f"prepared {len(population.staff)} staff, {len(population.supervisors)} supervisors, "
           f"{len(population.directors)} directors in {time.perf_counter() - started:.0f} s; logs in {log_dir}")
-    pg = postgres_pids()
+    postmaster = postgres_postmaster()
     connection.close()
     celery_mode = "a real Celery worker (REDIS_URL)" if os.environ.get("REDIS_URL") else "Celery eager (in the requests)"
     with servers(args.port, args.workers, log_dir) as (gunicorn, worker):
@@ -585,8 +596,10 @@ def main() -> None:
         print(f"gunicorn {args.workers} sync workers on 127.0.0.1:{args.port}, DEBUG=0, {celery_mode}; "
               f"{len(load.sessions())} users signed in")
         web = [gunicorn.pid, *children(gunicorn.pid)]
-        groups = {"gunicorn": web, "postgresql": pg, **({"celery worker": [worker.pid, *children(worker.pid)]} if worker else {})}
+        groups = {"gunicorn": web, **({"celery worker": [worker.pid, *children(worker.pid)]} if worker else {})}
         before = {name: process_ticks(pids) for name, pids in groups.items()}
+        pg_before = postgres_ticks(postmaster) if postmaster else 0
+        own_before = os.times()
         busy_before = machine_busy()
         if args.closed:
             print(f"closed loop: {args.staff} staff + {args.supervisors} supervisors + {args.directors} directors, "
@@ -596,8 +609,11 @@ def main() -> None:
             print(f"open loop: {args.rate:g} arrivals/s (Poisson) for {args.duration:.0f} s")
             elapsed = load.open_loop(args.rate, args.duration, args.threads)
         busy_after = machine_busy()
-        groups["postgresql"] = postgres_pids() or pg
         spent = {name: process_ticks(pids) - before[name] for name, pids in groups.items()}
+        if postmaster:
+            spent["postgresql"] = postgres_ticks(postmaster) - pg_before
+        own = os.times()  # the load generator competes for the same cores
+        spent["load generator"] = round((own.user + own.system - own_before.user - own_before.system) * CLK_TCK)
         connection.close()
         errors = report(stats, elapsed, spent, (busy_after[0] - busy_before[0], busy_after[1] - busy_before[1]))
         lost = lost_saves(stats.saves)
