@@ -168,6 +168,9 @@ AXES_RESET_ON_SUCCESS = True
 # the lockout); the audit log keeps one "failed login" row per refused attempt (marked locked_out) as evidence.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "dsdw_kpi.accounts.lockout.lockout_response"
+# Password reset e-mails to one address within an hour (more requests answer the same page, send nothing); 0 = no
+# limit.
+PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3)
 AXES_CLIENT_IP_CALLABLE = "dsdw_kpi.accounts.client_ip.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log (audit app), not twice
 # Number of reverse proxies in front of Django that append to X-Forwarded-For (nginx: proxy_add_x_forwarded_for).

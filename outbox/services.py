@@ -65,6 +65,13 @@ def email_enqueue(*, subject: str, body: str, to: list[str], html_body: str | No
     _hand_over_after_commit(message.pk)
 
 
+def emails_sent_recently(*, subject: str, to: list[str], since: dt.datetime) -> int:
+    """How many e-mails with this subject to exactly these recipients were recorded since ``since`` (any status)."""
+    return OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.EMAIL, subject=subject[:300], to=list(dict.fromkeys(to)), created_at__gte=since
+    ).count()
+
+
 def _hand_over_after_commit(message_id: int) -> None:
     # robust: whatever goes wrong in the hand-over, the caller's change is committed and the dispatcher retries
     transaction.on_commit(lambda: dispatch_ids([message_id]), robust=True)

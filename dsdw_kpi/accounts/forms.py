@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outbox.services import email_enqueue
+from outbox.services import email_enqueue, emails_sent_recently
+
+logger = logging.getLogger(__name__)
 
 MISMATCH = _("รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน")
 CONFIRM_HELP = _("พิมพ์รหัสผ่านใหม่อีกครั้งเพื่อยืนยัน")
@@ -44,7 +50,8 @@ class ThaiPasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class ThaiPasswordResetForm(auth_forms.PasswordResetForm):
-    """Always answers the same way; the e-mail (if the address belongs to an active user) is queued in the outbox."""
+    """Always answers the same way; the e-mail (if the address belongs to an active user) is queued in the outbox,
+    at most PASSWORD_RESET_EMAILS_PER_HOUR to one address in an hour (no mail bombing through the reset page)."""
 
     email = forms.EmailField(
         label=_("อีเมลที่ลงทะเบียนไว้"),
@@ -63,6 +70,12 @@ class ThaiPasswordResetForm(auth_forms.PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        limit = settings.PASSWORD_RESET_EMAILS_PER_HOUR
+        since = timezone.now() - dt.timedelta(hours=1)
+        if limit and emails_sent_recently(subject=subject, to=[to_email], since=since) >= limit:
+            # the page answers as always (it never tells whether an address is known): only the mail is held back
+            logger.warning("password reset e-mail not queued: %s already had %d in the last hour", to_email, limit)
+            return
         body = loader.render_to_string(email_template_name, context)
         html_body = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
         email_enqueue(subject=subject, body=body, to=[to_email], html_body=html_body)

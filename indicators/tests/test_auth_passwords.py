@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.tests import auth_helpers
 from indicators.tests.auth_helpers import PASSWORD, login_post
@@ -130,3 +132,19 @@ def test_reset_refuses_a_malformed_address_in_thai(client: Client, django_captur
     response = _request_reset(client, "not-an-address", django_capture_on_commit_callbacks)
     assert response.status_code == 200 and "รูปแบบอีเมลไม่ถูกต้อง" in response.content.decode()
     assert not OutboxMessage.objects.exists()
+
+
+def test_reset_emails_to_one_address_are_limited_per_hour(
+        client: Client, member: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 3
+    answers = [_request_reset(client, member.email, django_capture_on_commit_callbacks) for _ in range(5)]
+
+    # every request gets the same answer (nothing tells an attacker the limit or whether the address is known)
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, reverse("password_reset_done"))}
+    sent = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.EMAIL, to=[member.email])
+    assert sent.count() == 3
+
+    # an hour later the address may ask again
+    sent.update(created_at=timezone.now() - dt.timedelta(hours=1, minutes=1))
+    _request_reset(client, member.email, django_capture_on_commit_callbacks)
+    assert sent.count() == 4
